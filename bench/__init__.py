@@ -1,0 +1,1 @@
+"""Benchmarks of MRC Assistant: ``python -m bench`` (or ``make bench``)."""

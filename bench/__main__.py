@@ -1,0 +1,116 @@
+"""Measure NLU parse latency and throughput against the real Rasa server, and its memory.
+
+Prints a table and writes ``reports/bench-<time>.json``. The figures are measurements on this
+machine, not assertions: tests assert behaviour, benchmarks measure speed.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import secrets
+import socket
+import statistics
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+from bot import PROJECT_DIR
+from bot.dialogue import Dialogue
+from bot.nlu import NLUClient
+from bot.nlu.server import RasaServer
+from bot.nlu.training import NLUProject, train
+
+MESSAGES = [
+    "салом",
+    "патентро чи тавр гирам",
+    "patent chi tavr giram",
+    "как оплатить патент",
+    "kak sdelat registraciyu",
+    "how do I check an entry ban",
+    "ман регистрация надорам штраф чанд аст",
+    "где консульство в Екатеринбурге",
+]
+REQUESTS = 400
+
+
+def _percentiles(samples: list[float]) -> dict[str, float]:
+    ordered = sorted(samples)
+    q = statistics.quantiles(ordered, n=100)
+    return {"p50_ms": q[49] * 1000, "p95_ms": q[94] * 1000, "p99_ms": q[98] * 1000}
+
+
+def _rss_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+async def _timed(fn, count: int, concurrency: int) -> dict[str, float]:  # type: ignore[no-untyped-def]
+    samples: list[float] = []
+    queue: asyncio.Queue[int] = asyncio.Queue()
+    for i in range(count):
+        queue.put_nowait(i)
+
+    async def worker() -> None:
+        while not queue.empty():
+            i = queue.get_nowait()
+            start = time.perf_counter()
+            await fn(MESSAGES[i % len(MESSAGES)])
+            samples.append(time.perf_counter() - start)
+
+    began = time.perf_counter()
+    await asyncio.gather(*(worker() for _ in range(concurrency)))
+    elapsed = time.perf_counter() - began
+    return {**_percentiles(samples), "throughput_per_s": count / elapsed}
+
+
+async def main() -> None:
+    """Run the benchmarks and report."""
+    model, _ = train(NLUProject(), quiet=True)
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    token = secrets.token_urlsafe(16)
+    server = RasaServer(model, f"http://127.0.0.1:{port}", token)
+    await server.start()
+    results: dict[str, dict[str, float]] = {}
+    try:
+        await server.wait_ready(300)
+        assert server.pid is not None
+        results["rasa_idle"] = {"rss_mb": _rss_mb(server.pid)}
+        async with NLUClient(server.url, token, timeout=30) as nlu:
+            dialogue = Dialogue(nlu)
+            for _ in range(20):  # warm-up
+                await nlu.parse("салом")
+            results["nlu_parse_sequential"] = await _timed(nlu.parse, REQUESTS, 1)
+            results["nlu_parse_8_clients"] = await _timed(nlu.parse, REQUESTS, 8)
+
+            async def respond(text: str) -> None:
+                await dialogue.respond(text, "tg")
+
+            results["dialogue_sequential"] = await _timed(respond, REQUESTS, 1)
+            results["dialogue_8_clients"] = await _timed(respond, REQUESTS, 8)
+        results["rasa_after_load"] = {"rss_mb": _rss_mb(server.pid)}
+    finally:
+        await server.stop()
+
+    print(f"{'benchmark':<24} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'msg/s':>8} {'RSS MB':>8}")
+    for name, r in results.items():
+        cells = [r.get(k) for k in ("p50_ms", "p95_ms", "p99_ms", "throughput_per_s", "rss_mb")]
+        print(
+            f"{name:<24} " + " ".join(f"{c:>8.1f}" if c is not None else f"{'':>8}" for c in cells)
+        )
+    reports = PROJECT_DIR / "reports"
+    reports.mkdir(exist_ok=True)
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    out = reports / f"bench-{stamp}.json"
+    out.write_text(
+        json.dumps({"model": model.name, "requests": REQUESTS, "results": results}, indent=2)
+    )
+    print(f"saved {out}")
+
+
+if __name__ == "__main__":
+    asyncio.run(main())

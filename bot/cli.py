@@ -1,0 +1,188 @@
+"""The ``mrc`` command: run the product, manage the NLU model, the database and the knowledge base.
+
+mrc run                 the product (Telegram with a token, else the local demo)
+mrc chat                the local demo in this terminal
+mrc ask TEXT            one question, one answer (for scripts and quick checks)
+mrc nlu train|serve|eval
+mrc db upgrade
+mrc kb ...              the knowledge base (see the knowledge-base issue)
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import sys
+from collections.abc import Sequence
+
+from bot import __version__
+from bot.logs import setup_logging
+from bot.settings import Settings, SettingsError, load_settings
+
+
+def _settings() -> Settings:
+    try:
+        return load_settings()
+    except SettingsError as exc:
+        for problem in exc.problems:
+            print(f"mrc: configuration error: {problem}", file=sys.stderr)
+        raise SystemExit(2) from None
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    """Run the product."""
+    from bot.runner import run_sync
+
+    settings = _settings()
+    demo = args.command == "chat" or settings.telegram_token is None
+    console = "WARNING" if demo else settings.log_level
+    setup_logging(settings.log_level, settings.data_dir / "log" / "mrc.log", console)
+    return run_sync(settings, demo=args.command == "chat")
+
+
+def cmd_db_upgrade(args: argparse.Namespace) -> int:
+    """Migrate the database to the newest schema."""
+    from bot.db import migrate
+
+    settings = _settings()
+    setup_logging(settings.log_level)
+    migrate.upgrade(settings.database_url, args.revision)
+    print(f"database is at revision {args.revision}")
+    return 0
+
+
+def cmd_nlu_train(args: argparse.Namespace) -> int:
+    """Train the NLU model unless it is up to date."""
+    from bot.nlu.training import NLUEnvironmentMissing, TrainingFailed, train
+    from bot.runner import nlu_project
+
+    settings = _settings()
+    setup_logging(settings.log_level)
+    try:
+        path, trained = train(nlu_project(settings), force=args.force, quiet=args.quiet)
+    except (NLUEnvironmentMissing, TrainingFailed) as exc:
+        print(f"mrc: error: {exc}", file=sys.stderr)
+        return 1
+    print(f"{'trained' if trained else 'up to date'}: {path}")
+    return 0
+
+
+def cmd_nlu_serve(args: argparse.Namespace) -> int:
+    """Serve the current model until Ctrl-C."""
+    from bot.nlu.server import RasaServer, RasaStartError
+    from bot.nlu.training import NLUEnvironmentMissing, TrainingFailed, train
+    from bot.runner import nlu_project, nlu_token
+
+    settings = _settings()
+    setup_logging(settings.log_level)
+
+    async def serve() -> None:
+        project = nlu_project(settings)
+        model, _ = await asyncio.to_thread(train, project)
+        server = RasaServer(model, settings.nlu_url, nlu_token(settings), project=project)
+        await server.start()
+        try:
+            await server.wait_ready(settings.nlu_startup_timeout)
+            print(f"Rasa server ready on {server.url} (model {model.name}); Ctrl-C stops it")
+            await asyncio.Event().wait()
+        finally:
+            await server.stop()
+
+    try:
+        asyncio.run(serve())
+    except (NLUEnvironmentMissing, TrainingFailed, RasaStartError) as exc:
+        print(f"mrc: error: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 0
+    return 0
+
+
+def cmd_nlu_eval(args: argparse.Namespace) -> int:
+    """Evaluate the model on the NLU test set (see the multilingual-understanding issue)."""
+    print("mrc nlu eval: not implemented yet (planned with the NLU test set)", file=sys.stderr)
+    return 2
+
+
+def cmd_ask(args: argparse.Namespace) -> int:
+    """Answer one question with a running NLU server."""
+    from bot.dialogue import Dialogue
+    from bot.nlu import NLUClient
+    from bot.runner import token_file
+
+    settings = _settings()
+    setup_logging(settings.log_level, console_level="WARNING")
+    token = settings.nlu_token.get_secret_value() if settings.nlu_token else None
+    if token is None and token_file(settings).exists():
+        token = token_file(settings).read_text().strip()
+    language = args.language or settings.default_language
+
+    async def ask() -> int:
+        async with NLUClient(settings.nlu_url, token, settings.nlu_timeout) as nlu:
+            reply = await Dialogue(nlu).respond(args.text, language)
+        if args.json:
+            print(json.dumps({
+                "text": reply.text, "language": reply.language, "intent": reply.intent,
+                "confidence": round(reply.confidence, 4), "degraded": reply.degraded,
+            }, ensure_ascii=False))  # fmt: skip
+        else:
+            print(reply.text)
+        return 3 if reply.degraded else 0
+
+    return asyncio.run(ask())
+
+
+def cmd_kb(args: argparse.Namespace) -> int:
+    """Knowledge-base commands (validate, import, export) come with the knowledge base."""
+    print("mrc kb: not implemented yet (planned with the knowledge base)", file=sys.stderr)
+    return 2
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of ``mrc``."""
+    parser = argparse.ArgumentParser(prog="mrc", description="MRC Assistant")
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    sub.add_parser("run", help="run the product (Telegram, or the local demo without a token)")
+    sub.add_parser("chat", help="chat with the bot in this terminal")
+
+    ask = sub.add_parser("ask", help="answer one question (needs a running NLU server)")
+    ask.add_argument("text")
+    ask.add_argument("--language", choices=("tg", "ru", "en"))
+    ask.add_argument("--json", action="store_true", help="print the reply and intent as JSON")
+
+    nlu = sub.add_parser("nlu", help="the NLU model").add_subparsers(dest="nlu", required=True)
+    train = nlu.add_parser("train", help="train the model unless it is up to date")
+    train.add_argument("--force", action="store_true", help="train even if up to date")
+    train.add_argument("--quiet", action="store_true", help="write Rasa's output to a log file")
+    nlu.add_parser("serve", help="serve the model on MRC_NLU_URL until Ctrl-C")
+    nlu.add_parser("eval", help="evaluate the model on the NLU test set")
+
+    db = sub.add_parser("db", help="the database").add_subparsers(dest="db", required=True)
+    upgrade = db.add_parser("upgrade", help="migrate the database to the newest schema")
+    upgrade.add_argument("revision", nargs="?", default="head")
+
+    kb = sub.add_parser("kb", help="the knowledge base")
+    kb.add_argument("action", choices=("validate", "import", "export"))
+    return parser
+
+
+_COMMANDS = {
+    ("run", None): cmd_run,
+    ("chat", None): cmd_run,
+    ("ask", None): cmd_ask,
+    ("nlu", "train"): cmd_nlu_train,
+    ("nlu", "serve"): cmd_nlu_serve,
+    ("nlu", "eval"): cmd_nlu_eval,
+    ("db", "upgrade"): cmd_db_upgrade,
+    ("kb", None): cmd_kb,
+}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``mrc`` command."""
+    args = build_parser().parse_args(argv)
+    sub = getattr(args, args.command, None) if args.command in {"nlu", "db"} else None
+    return _COMMANDS[(args.command, sub)](args)

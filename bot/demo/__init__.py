@@ -1,0 +1,1 @@
+"""The local demo: MRC Assistant in a terminal, without Telegram."""

@@ -1,0 +1,72 @@
+"""A terminal chat with the dialogue core, for newcomers and staff trying the bot locally."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import sys
+from collections.abc import AsyncIterator
+from typing import TextIO
+
+from babel import Locale
+
+from bot.dialogue import Dialogue
+from bot.i18n import LANGUAGES, Translator
+
+
+async def read_lines(stream: TextIO) -> AsyncIterator[str]:
+    """Lines of ``stream`` without blocking the event loop (terminal, pipe or file)."""
+    loop = asyncio.get_running_loop()
+    reader = asyncio.StreamReader()
+    try:
+        await loop.connect_read_pipe(lambda: asyncio.StreamReaderProtocol(reader), stream)
+    except (ValueError, OSError):  # a regular file: read it in a thread
+        while line := await asyncio.to_thread(stream.readline):
+            yield line.rstrip("\n")
+        return
+    while line_bytes := await reader.readline():
+        yield line_bytes.decode("utf-8", errors="replace").rstrip("\n")
+
+
+async def run_chat(
+    dialogue: Dialogue,
+    language: str,
+    stop: asyncio.Event,
+    stdin: TextIO = sys.stdin,
+    stdout: TextIO = sys.stdout,
+) -> None:
+    """Chat until end of input, ``/quit`` or ``stop``; ``/lang tg|ru|en`` switches language."""
+    t = Translator(language)
+    print(t.gettext("MRC Assistant: local demo. Type your question and press Enter."), file=stdout)
+    print(t.gettext("Commands: /lang tg, /lang ru, /lang en; /quit to leave."), file=stdout)
+    lines = read_lines(stdin)
+    while not stop.is_set():
+        print("> ", end="", file=stdout, flush=True)
+        next_line = asyncio.ensure_future(anext(lines))
+        stopped = asyncio.ensure_future(stop.wait())
+        done, _ = await asyncio.wait({next_line, stopped}, return_when=asyncio.FIRST_COMPLETED)
+        stopped.cancel()
+        if next_line not in done:
+            next_line.cancel()
+            with contextlib.suppress(asyncio.CancelledError, StopAsyncIteration):
+                await next_line
+            break
+        try:
+            line = next_line.result()
+        except StopAsyncIteration:
+            break
+        command, _, arg = line.strip().partition(" ")
+        if command == "/quit":
+            break
+        if command == "/lang":
+            if arg.strip() in LANGUAGES:
+                language = arg.strip()
+                t = Translator(language)
+                name = Locale.parse(language).get_display_name(language) or language
+                print(t.gettext("The language is now: {language}.", language=name), file=stdout)
+            else:
+                print(t.gettext("Choose one of: tg, ru, en."), file=stdout)
+            continue
+        reply = await dialogue.respond(line, language)
+        print(reply.text, file=stdout, flush=True)
+    print(file=stdout)

@@ -1,0 +1,5 @@
+"""The dialogue core: from a user's message to the bot's reply, independent of any channel."""
+
+from bot.dialogue.core import Dialogue, Reply
+
+__all__ = ["Dialogue", "Reply"]

@@ -1,0 +1,151 @@
+"""``mrc run`` and ``mrc chat``: migrate, train if needed, supervise Rasa, run the bot or demo."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import secrets
+import signal
+import sys
+from collections.abc import AsyncIterator
+from contextlib import AsyncExitStack, asynccontextmanager
+from pathlib import Path
+from typing import TextIO
+
+from telegram.error import InvalidToken, TelegramError
+
+from bot.db import Database, migrate
+from bot.demo.chat import run_chat
+from bot.dialogue import Dialogue
+from bot.nlu import NLUClient
+from bot.nlu.server import RasaServer, RasaStartError
+from bot.nlu.training import NLUEnvironmentMissing, NLUProject, TrainingFailed, train
+from bot.settings import Settings
+
+log = logging.getLogger(__name__)
+
+
+class StartupError(RuntimeError):
+    """The product could not start; the message is one line for the operator."""
+
+
+def nlu_project(settings: Settings) -> NLUProject:
+    """The Rasa project with the configured models directory."""
+    return NLUProject(models_dir=settings.models_dir)
+
+
+def token_file(settings: Settings) -> Path:
+    """Where a managed Rasa server's token is kept for ``mrc ask`` (mode 0600)."""
+    return settings.data_dir / "nlu.token"
+
+
+def nlu_token(settings: Settings) -> str:
+    """The Rasa server's token: from the settings, else a fresh one for this run."""
+    if settings.nlu_token is not None:
+        return settings.nlu_token.get_secret_value()
+    token = secrets.token_urlsafe(24)
+    path = token_file(settings)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.touch(mode=0o600, exist_ok=True)
+    path.write_text(token)
+    return token
+
+
+@asynccontextmanager
+async def nlu_service(
+    settings: Settings, stack: AsyncExitStack
+) -> AsyncIterator[RasaServer | None]:
+    """Train if needed and start the supervised Rasa server (unless it is managed elsewhere)."""
+    if not settings.nlu_manage:
+        yield None
+        return
+    project = nlu_project(settings)
+    model, _ = await asyncio.to_thread(train, project)
+    server = RasaServer(
+        model,
+        settings.nlu_url,
+        nlu_token(settings),
+        project=project,
+        log_path=settings.data_dir / "log" / "rasa.log",
+    )
+    await server.start()
+    stack.push_async_callback(server.stop)
+    yield server
+
+
+def _stop_on_signals(stop: asyncio.Event) -> None:
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+
+
+async def run(settings: Settings, *, demo: bool = False, stdin: TextIO = sys.stdin) -> None:
+    """Run the product until a signal (Telegram) or the end of the chat (demo)."""
+    await asyncio.to_thread(migrate.upgrade, settings.database_url)
+    stop = asyncio.Event()
+    _stop_on_signals(stop)
+    async with AsyncExitStack() as stack, nlu_service(settings, stack) as server:
+        token = server.token if server else _external_token(settings)
+        db = Database(settings.database_url)
+        stack.push_async_callback(db.dispose)
+        nlu = NLUClient(settings.nlu_url, token, settings.nlu_timeout)
+        stack.push_async_callback(nlu.aclose)
+        dialogue = Dialogue(nlu)
+        if settings.telegram_token is None or demo:
+            if not demo:
+                print("MRC_TELEGRAM_TOKEN is not set: starting the local demo in this terminal.")
+            if server:
+                print("Starting the NLU server…", file=sys.stderr)
+                await server.wait_ready(settings.nlu_startup_timeout)
+            await run_chat(dialogue, settings.default_language, stop, stdin=stdin)
+            return
+        await _run_telegram(settings, db, dialogue, server, stop, stack)
+
+
+def _external_token(settings: Settings) -> str | None:
+    return settings.nlu_token.get_secret_value() if settings.nlu_token else None
+
+
+async def _run_telegram(
+    settings: Settings,
+    db: Database,
+    dialogue: Dialogue,
+    server: RasaServer | None,
+    stop: asyncio.Event,
+    stack: AsyncExitStack,
+) -> None:
+    from bot.telegram.app import build_application
+    from bot.telegram.context import Services
+
+    application = build_application(Services(settings, db, dialogue))
+    try:
+        await application.initialize()  # calls getMe: a bad token or URL fails here, fast
+    except InvalidToken:
+        raise StartupError("the Telegram Bot API rejected MRC_TELEGRAM_TOKEN") from None
+    except TelegramError as exc:
+        raise StartupError(
+            f"cannot reach the Telegram Bot API at {settings.telegram_base_url} ({exc})"
+        ) from None
+    stack.push_async_callback(application.shutdown)
+    if server:
+        await server.wait_ready(settings.nlu_startup_timeout)
+    assert application.updater is not None
+    await application.start()
+    stack.push_async_callback(application.stop)
+    await application.updater.start_polling(drop_pending_updates=False)
+    stack.push_async_callback(application.updater.stop)
+    log.info("MRC Assistant is running on Telegram as @%s", application.bot.username)
+    await stop.wait()
+    log.info("stopping")
+
+
+def run_sync(settings: Settings, *, demo: bool = False) -> int:
+    """``run`` for the command line: 0 on success, 1 with a one-line error otherwise."""
+    try:
+        asyncio.run(run(settings, demo=demo))
+    except (StartupError, RasaStartError, TrainingFailed, NLUEnvironmentMissing) as exc:
+        print(f"mrc: error: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:  # a second Ctrl-C during shutdown
+        return 130
+    return 0

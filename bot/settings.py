@@ -1,0 +1,120 @@
+"""Settings from the environment (and a ``.env`` file), validated once at start-up.
+
+Every setting is listed, with a comment, in ``.env.example``. A problem is reported as one line
+per setting, e.g. ``MRC_STAFF_CHAT_ID: must be an integer (got 'abc')``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
+
+from bot import PROJECT_DIR
+
+Language = Literal["tg", "ru", "en"]
+
+#: Synchronous driver names replaced by their asyncio counterparts.
+_ASYNC_DRIVERS = {
+    "sqlite": "sqlite+aiosqlite",
+    "sqlite+pysqlite": "sqlite+aiosqlite",
+    "postgresql": "postgresql+asyncpg",
+    "postgres": "postgresql+asyncpg",
+    "postgresql+psycopg2": "postgresql+asyncpg",
+    "postgresql+psycopg": "postgresql+asyncpg",
+}
+_SUPPORTED_DRIVERS = {"sqlite+aiosqlite", "postgresql+asyncpg"}
+
+
+class SettingsError(Exception):
+    """The configuration is invalid; ``problems`` holds one line per problem."""
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__("\n".join(problems))
+        self.problems = problems
+
+
+def async_database_url(url: str) -> str:
+    """Return ``url`` with an asyncio driver (aiosqlite, asyncpg); raise ``ValueError`` if bad."""
+    try:
+        parsed = make_url(url)
+    except ArgumentError as exc:
+        raise ValueError(f"not a valid SQLAlchemy database URL ({exc})") from None
+    driver = _ASYNC_DRIVERS.get(parsed.drivername, parsed.drivername)
+    if driver not in _SUPPORTED_DRIVERS:
+        raise ValueError(
+            f"unsupported database '{parsed.drivername}'; use sqlite:///path or "
+            "postgresql://user:password@host/dbname"
+        )
+    if driver.startswith("postgresql") and not parsed.database:
+        raise ValueError("a PostgreSQL URL must name a database")
+    return parsed.set(drivername=driver).render_as_string(hide_password=False)
+
+
+class Settings(BaseSettings):
+    """All of MRC Assistant's settings; environment variables are prefixed with ``MRC_``."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="MRC_", env_file=".env", env_file_encoding="utf-8", extra="ignore"
+    )
+
+    database_url: str = Field(default=f"sqlite:///{PROJECT_DIR / 'var' / 'mrc.db'}")
+    data_dir: Path = Field(default=PROJECT_DIR / "var")
+    models_dir: Path = Field(default=PROJECT_DIR / "models")
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    default_language: Language = "tg"
+
+    telegram_token: SecretStr | None = None
+    telegram_base_url: str = "https://api.telegram.org/bot"
+    staff_chat_id: int | None = None
+
+    nlu_url: str = "http://127.0.0.1:5005"
+    nlu_token: SecretStr | None = None
+    nlu_manage: bool = True
+    nlu_timeout: float = Field(default=3.0, gt=0, le=60)
+    nlu_startup_timeout: float = Field(default=180.0, gt=0)
+
+    @field_validator("database_url")
+    @classmethod
+    def _database_url(cls, value: str) -> str:
+        return async_database_url(value)
+
+    @field_validator("telegram_token", "nlu_token", mode="before")
+    @classmethod
+    def _empty_secret_is_none(cls, value: object) -> object:
+        return None if value == "" else value
+
+    @field_validator("staff_chat_id", mode="before")
+    @classmethod
+    def _empty_chat_is_none(cls, value: object) -> object:
+        return None if value == "" else value
+
+    @field_validator("telegram_base_url", "nlu_url")
+    @classmethod
+    def _http_url(cls, value: str) -> str:
+        if not value.startswith(("http://", "https://")) or len(value) < 10:
+            raise ValueError("must be an http:// or https:// URL")
+        return value.rstrip("/")
+
+
+def _describe(error: dict[str, object]) -> str:
+    loc = error.get("loc") or ("?",)
+    name = "MRC_" + str(loc[0]).upper() if isinstance(loc, tuple) else str(loc)
+    message = str(error.get("msg", "invalid value")).removeprefix("Value error, ")
+    if error.get("type") in {"int_parsing", "int_from_float"}:
+        message = "must be an integer"
+    given = error.get("input")
+    shown = "" if "TOKEN" in name or isinstance(given, dict) else f" (got {given!r})"
+    return f"{name}: {message}{shown}"
+
+
+def load_settings(**overrides: Any) -> Settings:
+    """Read and validate the settings; raise ``SettingsError`` with one line per problem."""
+    try:
+        return Settings(**overrides)
+    except ValidationError as exc:
+        raise SettingsError([_describe(dict(e)) for e in exc.errors()]) from None

@@ -1,0 +1,42 @@
+"""A typed context: handlers reach the application's services as ``context.services``."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from telegram.ext import Application, CallbackContext, ExtBot
+
+from bot.db import Database
+from bot.dialogue import Dialogue
+from bot.settings import Settings
+
+
+@dataclass
+class Services:
+    """What the handlers need, built once at start-up."""
+
+    settings: Settings
+    db: Database
+    dialogue: Dialogue
+
+
+class BotData:
+    """``application.bot_data``: holds the services once they are attached."""
+
+    services: Services | None = None
+
+
+class Context(CallbackContext[ExtBot[None], dict[object, object], dict[object, object], BotData]):
+    """The callback context of every handler."""
+
+    @property
+    def services(self) -> Services:
+        """The application's services."""
+        services = self.bot_data.services
+        if services is None:
+            raise RuntimeError("services are not attached to the application")
+        return services
+
+
+MRCApplication = Application[Any, Context, Any, Any, BotData, Any]

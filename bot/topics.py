@@ -1,0 +1,44 @@
+"""The topics the bot covers, their display titles, and the conversation intents.
+
+The keys come from ``shared/spec/topics.yml`` and are stable; titles are translated.
+"""
+
+from __future__ import annotations
+
+from bot.i18n import N_
+
+CONVERSATION_INTENTS = (
+    "greet",
+    "goodbye",
+    "thanks",
+    "bot_challenge",
+    "request_human",
+    "out_of_scope",
+)
+
+#: Topic key -> English title (the gettext message id).
+TOPIC_TITLES: dict[str, str] = {
+    "pre_departure": N_("Preparing to leave"),
+    "job_search_abroad": N_("Finding legal work abroad"),
+    "work_patent": N_("Work patent"),
+    "migration_registration": N_("Migration registration"),
+    "entry_ban": N_("Entry bans"),
+    "medical_exam_insurance": N_("Medical exam and insurance"),
+    "language_exam": N_("Russian language exam"),
+    "labour_rights": N_("Labour rights"),
+    "remittances": N_("Sending money home"),
+    "passport_documents": N_("Passports and documents"),
+    "consulate_contacts": N_("Embassy and consulates"),
+    "citizenship_tajik": N_("Tajik citizenship"),
+    "citizenship_foreign": N_("Residence permits and foreign citizenship"),
+    "child_born_abroad": N_("Children born abroad"),
+    "family_matters": N_("Marriage, divorce and alimony"),
+    "education": N_("Education and diplomas"),
+    "return_reintegration": N_("Returning home"),
+    "diaspora_engagement": N_("Diaspora and compatriots"),
+    "mrc_services": N_("The Migrant Resource Centre"),
+    "emergency_help": N_("Emergency help"),
+}
+
+TOPICS = tuple(TOPIC_TITLES)
+INTENTS = CONVERSATION_INTENTS + TOPICS

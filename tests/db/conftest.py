@@ -1,0 +1,91 @@
+"""Real databases: SQLite always, PostgreSQL when MRC_TEST_POSTGRES_URL is set.
+
+Each run creates a fresh database and migrates it with Alembic (so the migrations are tested);
+each test runs in a transaction that is rolled back (SAVEPOINTs for the code's own commits).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import uuid
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+
+import asyncpg
+import pytest
+from sqlalchemy.engine import make_url
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.pool import NullPool
+
+from bot.db import migrate
+from bot.db.session import create_engine
+from bot.settings import async_database_url
+
+POSTGRES_URL = os.environ.get("MRC_TEST_POSTGRES_URL")
+BACKENDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
+
+
+def _pg_dsn(url: str, database: str | None = None) -> str:
+    parsed = make_url(url).set(drivername="postgresql")
+    if database:
+        parsed = parsed.set(database=database)
+    return parsed.render_as_string(hide_password=False)
+
+
+async def _pg_admin(url: str, sql: str) -> None:
+    connection = await asyncpg.connect(_pg_dsn(url))
+    try:
+        await connection.execute(sql)
+    finally:
+        await connection.close()
+
+
+def fresh_database(backend: str, tmp_dir: Path) -> Iterator[str]:
+    """Create an empty database for ``backend``, yield its async URL, then drop it."""
+    if backend == "sqlite":
+        yield async_database_url(f"sqlite:///{tmp_dir / 'test.db'}")
+        return
+    if not POSTGRES_URL:
+        pytest.skip("MRC_TEST_POSTGRES_URL is not set (.ci/run sets it)")
+    name = f"mrc_test_{uuid.uuid4().hex[:12]}"
+    asyncio.run(_pg_admin(POSTGRES_URL, f'CREATE DATABASE "{name}"'))
+    try:
+        yield async_database_url(_pg_dsn(POSTGRES_URL, name))
+    finally:
+        asyncio.run(_pg_admin(POSTGRES_URL, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+
+
+@pytest.fixture(scope="session", params=BACKENDS)
+def database_url(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[str]:
+    """A database migrated to the newest revision, shared by the tests of one backend."""
+    gen = fresh_database(request.param, tmp_path_factory.mktemp(request.param))
+    url = next(gen)
+    migrate.upgrade(url)
+    yield url
+    next(gen, None)
+
+
+@pytest.fixture(params=BACKENDS)
+def empty_database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """An empty database of its own, for tests of the migrations themselves."""
+    yield from fresh_database(request.param, tmp_path)
+
+
+@pytest.fixture
+async def session(database_url: str) -> AsyncIterator[AsyncSession]:
+    """A session whose work is rolled back at the end of the test."""
+    engine = create_engine(database_url, poolclass=NullPool)
+    async with engine.connect() as connection:
+        transaction = await connection.begin()
+        db_session = AsyncSession(
+            bind=connection, join_transaction_mode="create_savepoint", expire_on_commit=False
+        )
+        try:
+            yield db_session
+        finally:
+            await db_session.close()
+            await transaction.rollback()
+    await engine.dispose()

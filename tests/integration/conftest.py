@@ -1,0 +1,110 @@
+"""The real Rasa server, trained once per run (cached by hash) and started once per session."""
+
+from __future__ import annotations
+
+import os
+import secrets
+import signal
+import socket
+import subprocess
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+import pytest
+
+from bot.nlu.server import RasaServer
+from bot.nlu.training import NLUProject, rasa_environment, train
+
+
+@dataclass(frozen=True)
+class RasaEndpoint:
+    """A running Rasa server."""
+
+    url: str
+    token: str
+    pid: int
+
+
+def free_port() -> int:
+    """A TCP port on loopback that nothing listens on now."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def processes_matching(*needles: str) -> list[int]:
+    """Pids of live processes whose command line contains every needle."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            cmdline = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+            state = (entry / "stat").read_text().split(") ", 1)[1][0]
+        except OSError:
+            continue
+        if state != "Z" and all(n in cmdline for n in needles):
+            found.append(int(entry.name))
+    return found
+
+
+def wait_until(predicate, seconds: float, what: str) -> None:  # type: ignore[no-untyped-def]
+    """Poll ``predicate`` until it is true; fail the test after ``seconds``."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if predicate():
+            return
+        time.sleep(0.5)
+    pytest.fail(f"timed out after {seconds:.0f} s waiting for {what}")
+
+
+@pytest.fixture(scope="session")
+def nlu_model() -> Path:
+    """The model of the current training data (trained by ``make test`` before pytest runs)."""
+    path, _ = train(NLUProject(), quiet=True)
+    return path
+
+
+def rasa_ready(url: str, token: str) -> bool:
+    """Whether the Rasa server at ``url`` answers ``/status`` with a model loaded."""
+    try:
+        response = httpx.get(f"{url}/status", params={"token": token}, timeout=2)
+    except httpx.HTTPError:
+        return False
+    return response.status_code == 200 and bool(response.json().get("model_file"))
+
+
+@pytest.fixture(scope="session")
+def rasa_server(
+    nlu_model: Path, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[RasaEndpoint]:
+    """A real ``rasa run --enable-api`` on loopback, with a token, for the whole session."""
+    port, token = free_port(), secrets.token_urlsafe(16)
+    server = RasaServer(nlu_model, f"http://127.0.0.1:{port}", token)
+    log_path = tmp_path_factory.mktemp("rasa") / "rasa.log"
+    with log_path.open("wb") as log:
+        process = subprocess.Popen(
+            server.command(),
+            cwd=server.project.project_dir,
+            env=rasa_environment(server.project.project_dir),
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    try:
+        deadline = time.monotonic() + 240
+        while not rasa_ready(server.url, token):
+            if process.poll() is not None or time.monotonic() > deadline:
+                pytest.fail(f"Rasa server did not start:\n{log_path.read_text()[-3000:]}")
+            time.sleep(0.5)
+        yield RasaEndpoint(server.url, token, process.pid)
+    finally:
+        os.killpg(process.pid, signal.SIGTERM)
+        try:
+            process.wait(30)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()

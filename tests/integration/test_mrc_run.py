@@ -1,0 +1,141 @@
+"""``mrc run`` as a user starts it: the local demo, a bad Telegram URL, signals, no orphans."""
+
+from __future__ import annotations
+
+import os
+import queue
+import signal
+import subprocess
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import IO
+
+import pytest
+
+from bot import PROJECT_DIR
+from tests.integration.conftest import free_port, processes_matching, wait_until
+
+MRC = str(PROJECT_DIR / ".venv" / "bin" / "mrc")
+
+
+class Output:
+    """Collects a stream in a thread so the test can wait for text without blocking."""
+
+    def __init__(self, stream: IO[str]) -> None:
+        self.text = ""
+        self._lines: queue.Queue[str] = queue.Queue()
+        threading.Thread(target=self._pump, args=(stream,), daemon=True).start()
+
+    def _pump(self, stream: IO[str]) -> None:
+        for chunk in iter(lambda: stream.read(1), ""):
+            self._lines.put(chunk)
+
+    def wait_for(self, needle: str, seconds: float) -> str:
+        deadline = time.monotonic() + seconds
+        while needle not in self.text:
+            try:
+                self.text += self._lines.get(timeout=max(0.0, deadline - time.monotonic()))
+            except queue.Empty:
+                pytest.fail(f"{needle!r} did not appear in {seconds:.0f} s; got:\n{self.text}")
+        return self.text
+
+
+@pytest.fixture
+def env(tmp_path: Path, nlu_model: Path) -> Iterator[dict[str, str]]:
+    """The environment of an ``mrc`` process with its own port, database and data folder."""
+    port = free_port()
+    environment = {k: v for k, v in os.environ.items() if not k.startswith("MRC_")}
+    environment.update(
+        MRC_NLU_URL=f"http://127.0.0.1:{port}",
+        MRC_DATA_DIR=str(tmp_path / "var"),
+        MRC_DATABASE_URL=f"sqlite:///{tmp_path / 'mrc.db'}",
+        MRC_DEFAULT_LANGUAGE="en",
+    )
+    yield environment
+    pids = processes_matching("rasa", "--port", str(port))
+    for pid in pids:  # never leave a server behind, even when the test failed
+        os.kill(pid, signal.SIGKILL)
+    assert not pids, "a Rasa server was left running"
+
+
+def rasa_of(environment: dict[str, str]) -> list[int]:
+    return processes_matching("rasa", "--port", environment["MRC_NLU_URL"].rsplit(":", 1)[1])
+
+
+def start(environment: dict[str, str]) -> tuple[subprocess.Popen[str], Output, Output]:
+    process = subprocess.Popen(
+        [MRC, "run"],
+        env=environment,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    assert process.stdout is not None
+    assert process.stderr is not None
+    return process, Output(process.stdout), Output(process.stderr)
+
+
+def test_without_a_token_the_demo_answers_and_ends_with_its_input(env: dict[str, str]) -> None:
+    process, out, _ = start(env)
+    assert process.stdin is not None
+    out.wait_for("MRC_TELEGRAM_TOKEN is not set", 60)
+    out.wait_for("local demo. Type your question", 300)
+    assert len(rasa_of(env)) == 1
+    process.stdin.write("how do I pay for my work patent\n")
+    process.stdin.flush()
+    out.wait_for("Your question is about: Work patent.", 60)
+    process.stdin.write("/lang ru\nздравствуйте\n")
+    process.stdin.flush()
+    out.wait_for("Здравствуйте! Я MRC Assistant", 60)
+    process.stdin.close()
+    assert process.wait(60) == 0
+    assert rasa_of(env) == []
+    assert Path(env["MRC_DATA_DIR"], "log", "mrc.log").exists()
+
+
+def test_sigterm_stops_the_demo_and_its_rasa_server(env: dict[str, str]) -> None:
+    process, out, _ = start(env)
+    out.wait_for("local demo. Type your question", 300)
+    assert len(rasa_of(env)) == 1
+    process.send_signal(signal.SIGTERM)
+    assert process.wait(60) == 0
+    assert rasa_of(env) == []
+
+
+def test_a_killed_bot_takes_its_rasa_server_with_it(env: dict[str, str]) -> None:
+    process, out, _ = start(env)
+    out.wait_for("local demo. Type your question", 300)
+    process.kill()
+    process.wait(10)
+    wait_until(lambda: rasa_of(env) == [], 60, "the orphaned Rasa server to stop")
+
+
+def test_unreachable_telegram_fails_in_one_line_and_stops_rasa(env: dict[str, str]) -> None:
+    env.update(
+        MRC_TELEGRAM_TOKEN="123456:TEST",
+        MRC_TELEGRAM_BASE_URL=f"http://127.0.0.1:{free_port()}/bot",
+    )
+    result = subprocess.run([MRC, "run"], env=env, capture_output=True, text=True, timeout=300)
+    assert result.returncode == 1
+    errors = [line for line in result.stderr.splitlines() if line.startswith("mrc: error:")]
+    assert len(errors) == 1, result.stderr
+    assert errors[0].startswith(
+        "mrc: error: cannot reach the Telegram Bot API at http://127.0.0.1:"
+    )
+    assert "Traceback" not in result.stderr
+    assert "123456:TEST" not in result.stderr + result.stdout
+    assert rasa_of(env) == []
+
+
+def test_configuration_errors_are_one_line_each(env: dict[str, str]) -> None:
+    env.update(MRC_STAFF_CHAT_ID="staff", MRC_DATABASE_URL="mysql://x/y")
+    result = subprocess.run([MRC, "run"], env=env, capture_output=True, text=True, timeout=60)
+    assert result.returncode == 2
+    assert result.stderr.splitlines() == [
+        "mrc: configuration error: MRC_DATABASE_URL: unsupported database 'mysql'; use "
+        "sqlite:///path or postgresql://user:password@host/dbname (got 'mysql://x/y')",
+        "mrc: configuration error: MRC_STAFF_CHAT_ID: must be an integer (got 'staff')",
+    ]

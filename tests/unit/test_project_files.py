@@ -1,0 +1,76 @@
+"""The project's data files agree with the topic spec and with each other."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+from bot import PROJECT_DIR
+from bot.topics import CONVERSATION_INTENTS, INTENTS, TOPIC_TITLES
+from tests.conftest import SHARED_DIR
+
+SPEC = SHARED_DIR / "spec" / "topics.yml"
+
+
+@pytest.fixture(scope="module")
+def spec() -> dict[str, dict[str, object]]:
+    if not SPEC.exists():
+        pytest.skip("../shared/spec/topics.yml is not beside the project")
+    return yaml.safe_load(SPEC.read_text())  # type: ignore[no-any-return]
+
+
+def nlu_intents() -> dict[str, int]:
+    """Intent -> number of training examples, over every file in nlu/."""
+    counts: dict[str, int] = {}
+    for path in sorted((PROJECT_DIR / "nlu").rglob("*.yml")):
+        for block in yaml.safe_load(path.read_text()).get("nlu") or []:
+            if "intent" in block:
+                lines = [x for x in block["examples"].splitlines() if x.strip().startswith("- ")]
+                counts[block["intent"]] = counts.get(block["intent"], 0) + len(lines)
+    return counts
+
+
+def test_every_spec_key_is_a_known_intent(spec: dict[str, dict[str, object]]) -> None:
+    assert set(spec["conversation"]) == set(CONVERSATION_INTENTS)
+    assert set(spec["topics"]) <= set(TOPIC_TITLES)
+
+
+def test_domain_lists_exactly_the_intents() -> None:
+    domain = yaml.safe_load((PROJECT_DIR / "domain.yml").read_text())
+    assert set(domain["intents"]) == set(INTENTS)
+    assert set(domain["entities"]) >= {"country", "city"}
+
+
+def test_every_intent_has_training_data_and_no_other() -> None:
+    counts = nlu_intents()
+    assert set(counts) == set(INTENTS)
+    assert all(n >= 10 for n in counts.values()), counts
+
+
+def test_training_data_is_split_by_topic() -> None:
+    for intent in INTENTS:
+        folder = "conversation" if intent in CONVERSATION_INTENTS else "topics"
+        assert (PROJECT_DIR / "nlu" / folder / f"{intent}.yml").exists(), intent
+
+
+def test_no_evaluation_test_data_in_training() -> None:
+    """Files named *test* under shared/eval-data are for evaluation only."""
+    test_lines: set[str] = set()
+    for path in (SHARED_DIR / "eval-data").rglob("*test*"):
+        for line in path.read_text(encoding="utf-8").splitlines():
+            text = line.split("\t")[-1].strip().lower()
+            if len(text) > 20:
+                test_lines.add(text)
+    training = "\n".join(p.read_text().lower() for p in (PROJECT_DIR / "nlu").rglob("*.yml"))
+    leaked = [t for t in test_lines if t in training]
+    assert not leaked, leaked[:5]
+
+
+def test_env_example_lists_every_setting() -> None:
+    from bot.settings import Settings
+
+    example = Path(PROJECT_DIR / ".env.example").read_text()
+    for name in Settings.model_fields:
+        assert f"MRC_{name.upper()}=" in example, name
