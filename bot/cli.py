@@ -100,9 +100,28 @@ def cmd_nlu_serve(args: argparse.Namespace) -> int:
 
 
 def cmd_nlu_eval(args: argparse.Namespace) -> int:
-    """Evaluate the model on the NLU test set (see the multilingual-understanding issue)."""
-    print("mrc nlu eval: not implemented yet (planned with the NLU test set)", file=sys.stderr)
-    return 2
+    """Evaluate the current model on the held-out NLU test set."""
+    from bot import PROJECT_DIR
+    from bot.nlu.evaluation import evaluate
+    from bot.nlu.training import NLUEnvironmentMissing, TrainingFailed, train
+    from bot.runner import nlu_project
+
+    settings = _settings()
+    setup_logging(settings.log_level)
+    project = nlu_project(settings)
+    try:
+        model, _ = train(project)
+        result = evaluate(project, model, PROJECT_DIR / "reports" / "nlu-eval")
+    except (NLUEnvironmentMissing, TrainingFailed) as exc:
+        print(f"mrc: error: {exc}", file=sys.stderr)
+        return 1
+    for intent, f1 in sorted(result.per_intent_f1.items(), key=lambda kv: kv[1]):
+        print(f"{intent:<28} F1 {f1:.3f}")
+    print(
+        f"accuracy {result.accuracy:.3f}  macro F1 {result.macro_f1:.3f}  "
+        f"weighted F1 {result.weighted_f1:.3f}  (report: {result.report_dir})"
+    )
+    return 0
 
 
 def cmd_ask(args: argparse.Namespace) -> int:

@@ -81,6 +81,10 @@ def _stop_on_signals(stop: asyncio.Event) -> None:
 
 async def run(settings: Settings, *, demo: bool = False, stdin: TextIO = sys.stdin) -> None:
     """Run the product until a signal (Telegram) or the end of the chat (demo)."""
+    if settings.telegram_token is None and not demo:
+        print(
+            "MRC_TELEGRAM_TOKEN is not set: starting the local demo in this terminal.", flush=True
+        )
     await asyncio.to_thread(migrate.upgrade, settings.database_url)
     stop = asyncio.Event()
     _stop_on_signals(stop)
@@ -93,7 +97,10 @@ async def run(settings: Settings, *, demo: bool = False, stdin: TextIO = sys.std
         dialogue = Dialogue(nlu)
         if settings.telegram_token is None or demo:
             if not demo:
-                print("MRC_TELEGRAM_TOKEN is not set: starting the local demo in this terminal.")
+                print(
+                    "MRC_TELEGRAM_TOKEN is not set: starting the local demo in this terminal.",
+                    flush=True,
+                )
             if server:
                 print("Starting the NLU server…", file=sys.stderr)
                 await server.wait_ready(settings.nlu_startup_timeout)

@@ -82,6 +82,14 @@ class NLUProject:
         """The model file for the current inputs (it may not exist yet)."""
         return self.models_dir / f"{MODEL_PREFIX}{inputs_hash or self.inputs_hash()}.tar.gz"
 
+    def snapshot(self, into: Path) -> Path:
+        """Copy the training inputs into ``into`` (a project directory of their own)."""
+        for path in self.input_files():
+            copy = into / path.relative_to(self.project_dir)
+            copy.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(path, copy)
+        return into
+
     def current_model(self) -> Path | None:
         """The model for the current inputs, if it has been trained."""
         path = self.model_path()
@@ -122,31 +130,37 @@ def train(
     project.models_dir.mkdir(parents=True, exist_ok=True)
     rasa = project.rasa
     with tempfile.TemporaryDirectory(dir=project.models_dir, prefix=".train-") as tmp:
+        # Train from a snapshot of the inputs, so the model is exactly what its hash names even
+        # if someone edits nlu/ meanwhile.
+        snapshot = project.snapshot(Path(tmp) / "inputs")
+        if NLUProject(snapshot).inputs_hash() != inputs_hash:
+            raise TrainingFailed("the training inputs changed while they were copied; try again")
+        out = Path(tmp) / "out"
+        out.mkdir()
         cmd = [
             str(rasa),
             "train",
-            "--config", str(project.project_dir / "config.yml"),
-            "--domain", str(project.project_dir / "domain.yml"),
-            "--data", str(project.project_dir / "nlu"),
-            "--out", tmp,
+            "--config", str(snapshot / "config.yml"),
+            "--domain", str(snapshot / "domain.yml"),
+            "--data", str(snapshot / "nlu"),
+            "--out", str(out),
             "--fixed-model-name", target.name.removesuffix(".tar.gz"),
         ]  # fmt: skip
         log.info("training the NLU model %s", target.name)
         if quiet:
             log_path = project.models_dir / "train.log"
-            with log_path.open("wb") as out:
+            with log_path.open("wb") as output:
                 result = subprocess.run(
-                    cmd, cwd=project.project_dir, env=rasa_environment(project.project_dir),
-                    stdout=out, stderr=subprocess.STDOUT, check=False,
+                    cmd, cwd=snapshot, env=rasa_environment(snapshot),
+                    stdout=output, stderr=subprocess.STDOUT, check=False,
                 )  # fmt: skip
             detail = f"see {log_path}"
         else:
             result = subprocess.run(
-                cmd, cwd=project.project_dir, env=rasa_environment(project.project_dir),
-                stdout=sys.stderr, check=False,
-            )  # fmt: skip
+                cmd, cwd=snapshot, env=rasa_environment(snapshot), stdout=sys.stderr, check=False
+            )
             detail = "see the output above"
-        built = Path(tmp) / target.name
+        built = out / target.name
         if result.returncode != 0 or not built.exists():
             raise TrainingFailed(f"rasa train exited with {result.returncode}; {detail}")
         shutil.move(str(built), target)

@@ -8,7 +8,7 @@ import signal
 import subprocess
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import IO
 
@@ -64,24 +64,44 @@ def rasa_of(environment: dict[str, str]) -> list[int]:
     return processes_matching("rasa", "--port", environment["MRC_NLU_URL"].rsplit(":", 1)[1])
 
 
-def start(environment: dict[str, str]) -> tuple[subprocess.Popen[str], Output, Output]:
-    process = subprocess.Popen(
-        [MRC, "run"],
-        env=environment,
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    assert process.stdout is not None
-    assert process.stderr is not None
-    return process, Output(process.stdout), Output(process.stderr)
+Started = tuple[subprocess.Popen[str], Output, Output]
 
 
-def test_without_a_token_the_demo_answers_and_ends_with_its_input(env: dict[str, str]) -> None:
-    process, out, _ = start(env)
+@pytest.fixture
+def start(env: dict[str, str]) -> Iterator[Callable[[], Started]]:
+    """Starts ``mrc run`` with ``env``; whatever happens, the process is gone afterwards."""
+    processes: list[subprocess.Popen[str]] = []
+
+    def _start() -> Started:
+        process = subprocess.Popen(
+            [MRC, "run"],
+            env=env,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        processes.append(process)
+        assert process.stdout is not None
+        assert process.stderr is not None
+        return process, Output(process.stdout), Output(process.stderr)
+
+    yield _start
+    for process in processes:
+        if process.poll() is None:
+            process.kill()
+        process.wait(30)
+        for stream in (process.stdin, process.stdout, process.stderr):
+            if stream is not None:
+                stream.close()
+
+
+def test_without_a_token_the_demo_answers_and_ends_with_its_input(
+    env: dict[str, str], start: Callable[[], Started]
+) -> None:
+    process, out, _ = start()
     assert process.stdin is not None
-    out.wait_for("MRC_TELEGRAM_TOKEN is not set", 60)
+    out.wait_for("MRC_TELEGRAM_TOKEN is not set", 10)
     out.wait_for("local demo. Type your question", 300)
     assert len(rasa_of(env)) == 1
     process.stdin.write("how do I pay for my work patent\n")
@@ -96,8 +116,10 @@ def test_without_a_token_the_demo_answers_and_ends_with_its_input(env: dict[str,
     assert Path(env["MRC_DATA_DIR"], "log", "mrc.log").exists()
 
 
-def test_sigterm_stops_the_demo_and_its_rasa_server(env: dict[str, str]) -> None:
-    process, out, _ = start(env)
+def test_sigterm_stops_the_demo_and_its_rasa_server(
+    env: dict[str, str], start: Callable[[], Started]
+) -> None:
+    process, out, _ = start()
     out.wait_for("local demo. Type your question", 300)
     assert len(rasa_of(env)) == 1
     process.send_signal(signal.SIGTERM)
@@ -105,8 +127,10 @@ def test_sigterm_stops_the_demo_and_its_rasa_server(env: dict[str, str]) -> None
     assert rasa_of(env) == []
 
 
-def test_a_killed_bot_takes_its_rasa_server_with_it(env: dict[str, str]) -> None:
-    process, out, _ = start(env)
+def test_a_killed_bot_takes_its_rasa_server_with_it(
+    env: dict[str, str], start: Callable[[], Started]
+) -> None:
+    process, out, _ = start()
     out.wait_for("local demo. Type your question", 300)
     process.kill()
     process.wait(10)

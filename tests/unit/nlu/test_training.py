@@ -56,6 +56,8 @@ def test_trains_once_for_the_same_inputs(project: NLUProject) -> None:
     assert len(calls(project)) == 1
     assert "--config" in calls(project)[0]
     assert "--domain" in calls(project)[0]
+    # Rasa reads a snapshot of the inputs, never the files staff may be editing.
+    assert f"--data {project.project_dir / 'nlu'} " not in calls(project)[0]
 
 
 def test_a_changed_input_trains_a_new_model(project: NLUProject) -> None:
