@@ -51,15 +51,15 @@ chat: model  ## chat with the bot in this terminal
 	$(MRC) chat
 
 lint: $(BOT_STAMP)  ## ruff (lint and format check)
-	$(VENV)/bin/ruff check bot tests bench
-	$(VENV)/bin/ruff format --check bot tests bench
+	$(VENV)/bin/ruff check bot nlu_components tests bench
+	$(VENV)/bin/ruff format --check bot nlu_components tests bench
 
 typecheck: $(BOT_STAMP)  ## mypy on bot/
 	$(VENV)/bin/mypy
 
 fmt: $(BOT_STAMP)  ## format the code
-	$(VENV)/bin/ruff check --fix bot tests bench
-	$(VENV)/bin/ruff format bot tests bench
+	$(VENV)/bin/ruff check --fix bot nlu_components tests bench
+	$(VENV)/bin/ruff format bot nlu_components tests bench
 
 test: setup lint typecheck model  ## set up everything and run the whole test suite
 	$(VENV)/bin/pytest $(PYTEST_ARGS)

@@ -15,6 +15,7 @@ import asyncio
 import json
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 from bot import __version__
 from bot.logs import setup_logging
@@ -124,6 +125,26 @@ def cmd_nlu_eval(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_nlu_tune(args: argparse.Namespace) -> int:
+    """Train on a development split with a config and report accuracy and thresholds."""
+    from bot import PROJECT_DIR
+    from bot.nlu.training import NLUEnvironmentMissing, TrainingFailed
+    from bot.nlu.tuning import format_report, save_report, tune
+    from bot.runner import nlu_project
+
+    settings = _settings()
+    setup_logging(settings.log_level, console_level="WARNING")
+    config = Path(args.config).resolve()
+    try:
+        report = asyncio.run(tune(nlu_project(settings), config, PROJECT_DIR.parent / "shared"))
+    except (NLUEnvironmentMissing, TrainingFailed) as exc:
+        print(f"mrc: error: {exc}", file=sys.stderr)
+        return 1
+    print(format_report(report))
+    save_report(report, PROJECT_DIR / "reports" / f"nlu-tune-{config.stem}.json")
+    return 0
+
+
 def cmd_ask(args: argparse.Namespace) -> int:
     """Answer one question with a running NLU server."""
     from bot.dialogue import Dialogue
@@ -135,15 +156,15 @@ def cmd_ask(args: argparse.Namespace) -> int:
     token = settings.nlu_token.get_secret_value() if settings.nlu_token else None
     if token is None and token_file(settings).exists():
         token = token_file(settings).read_text().strip()
-    language = args.language or settings.default_language
 
     async def ask() -> int:
         async with NLUClient(settings.nlu_url, token, settings.nlu_timeout) as nlu:
-            reply = await Dialogue(nlu).respond(args.text, language)
+            reply = await Dialogue(nlu).respond(args.text, args.language, settings.default_language)
         if args.json:
             print(json.dumps({
                 "text": reply.text, "language": reply.language, "intent": reply.intent,
                 "confidence": round(reply.confidence, 4), "degraded": reply.degraded,
+                "detected_language": reply.detected,
             }, ensure_ascii=False))  # fmt: skip
         else:
             print(reply.text)
@@ -178,6 +199,8 @@ def build_parser() -> argparse.ArgumentParser:
     train.add_argument("--quiet", action="store_true", help="write Rasa's output to a log file")
     nlu.add_parser("serve", help="serve the model on MRC_NLU_URL until Ctrl-C")
     nlu.add_parser("eval", help="evaluate the model on the NLU test set")
+    tune = nlu.add_parser("tune", help="evaluate a pipeline config on a development split")
+    tune.add_argument("--config", default="config.yml", help="the pipeline to evaluate")
 
     db = sub.add_parser("db", help="the database").add_subparsers(dest="db", required=True)
     upgrade = db.add_parser("upgrade", help="migrate the database to the newest schema")
@@ -195,6 +218,7 @@ _COMMANDS = {
     ("nlu", "train"): cmd_nlu_train,
     ("nlu", "serve"): cmd_nlu_serve,
     ("nlu", "eval"): cmd_nlu_eval,
+    ("nlu", "tune"): cmd_nlu_tune,
     ("db", "upgrade"): cmd_db_upgrade,
     ("kb", None): cmd_kb,
 }

@@ -35,8 +35,13 @@ async def run_chat(
     stdin: TextIO = sys.stdin,
     stdout: TextIO = sys.stdout,
 ) -> None:
-    """Chat until end of input, ``/quit`` or ``stop``; ``/lang tg|ru|en`` switches language."""
+    """Chat until end of input, ``/quit`` or ``stop``; ``/lang tg|ru|en`` chooses a language.
+
+    Until a language is chosen, each reply is in the language of the message, else in
+    ``language``.
+    """
     t = Translator(language)
+    chosen: str | None = None
     print(t.gettext("MRC Assistant: local demo. Type your question and press Enter."), file=stdout)
     print(t.gettext("Commands: /lang tg, /lang ru, /lang en; /quit to leave."), file=stdout)
     lines = read_lines(stdin)
@@ -60,13 +65,13 @@ async def run_chat(
             break
         if command == "/lang":
             if arg.strip() in LANGUAGES:
-                language = arg.strip()
+                chosen = language = arg.strip()
                 t = Translator(language)
                 name = Locale.parse(language).get_display_name(language) or language
                 print(t.gettext("The language is now: {language}.", language=name), file=stdout)
             else:
                 print(t.gettext("Choose one of: tg, ru, en."), file=stdout)
             continue
-        reply = await dialogue.respond(line, language)
+        reply = await dialogue.respond(line, chosen, language)
         print(reply.text, file=stdout, flush=True)
     print(file=stdout)

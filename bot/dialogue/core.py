@@ -12,6 +12,7 @@ import unicodedata
 from dataclasses import dataclass
 
 from bot.i18n import Translator
+from bot.lang import detect_language
 from bot.nlu import NLUClient, NLUError
 from bot.topics import TOPIC_TITLES
 
@@ -33,6 +34,8 @@ class Reply:
     confidence: float = 0.0
     #: True when a dependency (the NLU) failed and the reply is a degraded one.
     degraded: bool = False
+    #: The language the message was written in, when it could be told.
+    detected: str | None = None
 
 
 def clean_text(text: str) -> str:
@@ -54,10 +57,13 @@ class Dialogue:
         """The greeting that opens a conversation."""
         return Reply(self._answer(Translator(language), "greet"), language, "greet", 1.0)
 
-    async def respond(self, text: str, language: str) -> Reply:
-        """The reply, in ``language``, to the message ``text``."""
-        t = Translator(language)
+    async def respond(self, text: str, language: str | None = None, fallback: str = "tg") -> Reply:
+        """The reply to ``text``: in ``language`` if the user chose one, else in the language
+        the message is written in, else in ``fallback``."""
         cleaned = clean_text(text)
+        detected = detect_language(cleaned).language if cleaned else None
+        language = language or detected or fallback
+        t = Translator(language)
         if not cleaned:
             return Reply(t.gettext("Please write your question in words."), language)
         try:
@@ -67,7 +73,7 @@ class Dialogue:
             message = t.gettext(
                 "I cannot understand messages right now. Please try again in a few minutes."
             )
-            return Reply(message, language, degraded=True)
+            return Reply(message, language, degraded=True, detected=detected)
 
         intent, confidence = result.intent, result.confidence
         log.debug("understood intent=%s confidence=%.2f", intent, confidence)
@@ -75,8 +81,8 @@ class Dialogue:
             message = t.gettext(
                 "Sorry, I did not understand. Please write your question in other words."
             )
-            return Reply(message, language, intent, confidence)
-        return Reply(self._answer(t, intent), language, intent, confidence)
+            return Reply(message, language, intent, confidence, detected=detected)
+        return Reply(self._answer(t, intent), language, intent, confidence, detected=detected)
 
     @staticmethod
     def _answer(t: Translator, intent: str) -> str:

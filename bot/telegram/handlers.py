@@ -18,23 +18,32 @@ from bot.telegram.context import Context
 log = logging.getLogger(__name__)
 
 
-async def _language_of(update: Update, context: Context) -> str:
-    """The user's chosen language, else their Telegram language, else the default."""
+async def _chosen_language(update: Update, context: Context) -> str | None:
+    """The language the user chose, if they did."""
     tg_user = update.effective_user
-    default = context.services.settings.default_language
     if tg_user is None:
-        return default
+        return None
     async with context.services.db.session() as session:
         user = await users.get_or_create(session, "telegram", str(tg_user.id))
-        if user.language:
-            return user.language
-    code = (tg_user.language_code or "").split("-")[0]
-    return code if code in LANGUAGES else default
+        return user.language
+
+
+def _fallback_language(update: Update, context: Context) -> str:
+    """The user's Telegram language if we support it, else the default."""
+    tg_user = update.effective_user
+    code = ((tg_user.language_code if tg_user else None) or "").split("-")[0]
+    return code if code in LANGUAGES else context.services.settings.default_language
+
+
+async def _language_of(update: Update, context: Context) -> str:
+    """The user's chosen language, else their Telegram language, else the default."""
+    return await _chosen_language(update, context) or _fallback_language(update, context)
 
 
 async def _reply(update: Update, context: Context, text: str) -> Reply:
-    language = await _language_of(update, context)
-    return await context.services.dialogue.respond(text, language)
+    chosen = await _chosen_language(update, context)
+    fallback = _fallback_language(update, context)
+    return await context.services.dialogue.respond(text, chosen, fallback)
 
 
 async def start(update: Update, context: Context) -> None:

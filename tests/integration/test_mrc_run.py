@@ -116,13 +116,14 @@ def test_without_a_token_the_demo_answers_and_ends_with_its_input(
     assert Path(env["MRC_DATA_DIR"], "log", "mrc.log").exists()
 
 
-def test_sigterm_stops_the_demo_and_its_rasa_server(
-    env: dict[str, str], start: Callable[[], Started]
+@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT])
+def test_a_signal_stops_the_demo_and_its_rasa_server(
+    env: dict[str, str], start: Callable[[], Started], sig: signal.Signals
 ) -> None:
     process, out, _ = start()
     out.wait_for("local demo. Type your question", 300)
     assert len(rasa_of(env)) == 1
-    process.send_signal(signal.SIGTERM)
+    process.send_signal(sig)
     assert process.wait(60) == 0
     assert rasa_of(env) == []
 

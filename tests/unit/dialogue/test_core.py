@@ -61,3 +61,16 @@ async def test_greeting_in_each_language() -> None:
     assert d.greeting("tg").text.startswith("Салом!")
     assert d.greeting("ru").text.startswith("Здравствуйте!")
     assert d.greeting("en").text.startswith("Hello!")
+
+
+async def test_without_a_chosen_language_the_reply_follows_the_message() -> None:
+    d = dialogue("work_patent")
+    english = await d.respond("how do I pay for the patent", None, fallback="tg")
+    assert (english.language, english.detected) == ("en", "en")
+    russian = await d.respond("kak oplatit patent", None, fallback="tg")
+    assert russian.language == "ru"
+    assert "Патент на работу" in russian.text
+    chosen = await d.respond("how do I pay for the patent", "tg", fallback="en")
+    assert (chosen.language, chosen.detected) == ("tg", "en")
+    unknown = await d.respond("👍", None, fallback="ru")
+    assert unknown.language == "ru"
