@@ -20,8 +20,9 @@ log = logging.getLogger(__name__)
 
 #: Longer messages are cut to this many characters before they are understood.
 MAX_MESSAGE_CHARS = 2000
-#: Below this confidence the bot asks to rephrase instead of guessing.
-MIN_CONFIDENCE = 0.5
+#: Below this confidence the bot asks to rephrase instead of guessing; the same as the
+#: FallbackClassifier's threshold in config.yml (tuned on the development split).
+MIN_CONFIDENCE = 0.4
 
 
 @dataclass(frozen=True, slots=True)

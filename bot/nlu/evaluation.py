@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import json
 import subprocess
 from dataclasses import dataclass
@@ -10,6 +11,9 @@ from pathlib import Path
 from bot.nlu.training import NLUProject, TrainingFailed, rasa_environment
 
 TEST_SET = Path("tests") / "nlu" / "test_nlu.yml"
+#: The form (script and language) of every test utterance: tg_cyrl, tg_plain, tg_latn, ru_cyrl,
+#: ru_latn, en, tg_ru_mixed.
+TEST_FORMS = Path("tests") / "nlu" / "test_forms.tsv"
 
 
 @dataclass(frozen=True)
@@ -20,6 +24,8 @@ class Evaluation:
     macro_f1: float
     weighted_f1: float
     per_intent_f1: dict[str, float]
+    per_form_accuracy: dict[str, float]
+    entity_f1: dict[str, float]
     report_dir: Path
 
 
@@ -52,10 +58,37 @@ def evaluate(
         and "f1-score" in row
         and name not in {"macro avg", "weighted avg", "micro avg"}
     }
+    errors = {e["text"] for e in json.loads((out / "intent_errors.json").read_text())}
     return Evaluation(
         accuracy=float(report.get("accuracy", report.get("micro avg", {}).get("f1-score", 0.0))),
         macro_f1=float(report["macro avg"]["f1-score"]),
         weighted_f1=float(report["weighted avg"]["f1-score"]),
         per_intent_f1=per_intent,
+        per_form_accuracy=_per_form_accuracy(project.project_dir / TEST_FORMS, errors),
+        entity_f1=_entity_f1(out / "DIETClassifier_report.json"),
         report_dir=out,
     )
+
+
+def _per_form_accuracy(forms_file: Path, errors: set[str]) -> dict[str, float]:
+    if not forms_file.exists():
+        return {}
+    right: dict[str, int] = {}
+    total: dict[str, int] = {}
+    with forms_file.open(encoding="utf-8") as f:
+        for row in csv.DictReader(f, delimiter="\t"):
+            form = row["form"]
+            total[form] = total.get(form, 0) + 1
+            right[form] = right.get(form, 0) + (row["text"] not in errors)
+    return {form: right[form] / total[form] for form in total}
+
+
+def _entity_f1(report_file: Path) -> dict[str, float]:
+    if not report_file.exists():
+        return {}
+    report = json.loads(report_file.read_text())
+    return {
+        name: float(row["f1-score"])
+        for name, row in report.items()
+        if isinstance(row, dict) and "f1-score" in row and name not in {"macro avg", "weighted avg"}
+    }

@@ -126,6 +126,10 @@ async def tune(
     for gold, pred, _ in dev_preds:
         per_intent[gold].append(gold == pred)
     sib_preds = predictions[len(dev) :]
+    confusions: dict[str, int] = defaultdict(int)
+    for gold, pred, _ in dev_preds:
+        if gold != pred:
+            confusions[f"{gold} -> {pred}"] += 1
     return {
         "config": str(config),
         "dev_examples": len(dev),
@@ -135,6 +139,12 @@ async def tune(
         / max(len(sib_preds), 1),
         "per_intent_accuracy": {k: sum(v) / len(v) for k, v in sorted(per_intent.items())},
         "sweep": [asdict(row) for row in sweep(predictions)],
+        "confusions": dict(sorted(confusions.items(), key=lambda kv: -kv[1])),
+        "dev_errors": [
+            {"text": e.text, "gold": g, "predicted": p, "confidence": round(c, 3)}
+            for e, (g, p, c) in zip(dev, dev_preds, strict=True)
+            if g != p
+        ],
     }
 
 
@@ -154,6 +164,8 @@ def format_report(report: dict[str, object]) -> str:
         )
     weakest = sorted(report["per_intent_accuracy"].items(), key=lambda kv: kv[1])[:6]  # type: ignore[attr-defined]
     lines.append("weakest intents on dev: " + ", ".join(f"{k} {v:.2f}" for k, v in weakest))
+    top = list(report["confusions"].items())[:8]  # type: ignore[attr-defined]
+    lines.append("most frequent confusions: " + ", ".join(f"{k} ({v})" for k, v in top))
     return "\n".join(lines)
 
 
