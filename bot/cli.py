@@ -101,27 +101,26 @@ def cmd_nlu_serve(args: argparse.Namespace) -> int:
 
 
 def cmd_nlu_eval(args: argparse.Namespace) -> int:
-    """Evaluate the current model on the held-out NLU test set."""
+    """Evaluate the current model on the held-out test set and the shared evaluation data."""
     from bot import PROJECT_DIR
+    from bot.nlu import report
     from bot.nlu.evaluation import evaluate
+    from bot.nlu.server import RasaStartError
     from bot.nlu.training import NLUEnvironmentMissing, TrainingFailed, train
     from bot.runner import nlu_project
 
     settings = _settings()
-    setup_logging(settings.log_level)
+    setup_logging(settings.log_level, console_level="WARNING")
     project = nlu_project(settings)
     try:
         model, _ = train(project)
-        result = evaluate(project, model, PROJECT_DIR / "reports" / "nlu-eval")
-    except (NLUEnvironmentMissing, TrainingFailed) as exc:
+        result = asyncio.run(evaluate(project, model, PROJECT_DIR.parent / "shared"))
+    except (NLUEnvironmentMissing, TrainingFailed, RasaStartError) as exc:
         print(f"mrc: error: {exc}", file=sys.stderr)
         return 1
-    for intent, f1 in sorted(result.per_intent_f1.items(), key=lambda kv: kv[1]):
-        print(f"{intent:<28} F1 {f1:.3f}")
-    print(
-        f"accuracy {result.accuracy:.3f}  macro F1 {result.macro_f1:.3f}  "
-        f"weighted F1 {result.weighted_f1:.3f}  (report: {result.report_dir})"
-    )
+    print(report.summary(result))
+    for path in report.write(result, PROJECT_DIR / "reports"):
+        print(f"wrote {path}")
     return 0
 
 
@@ -174,9 +173,24 @@ def cmd_ask(args: argparse.Namespace) -> int:
 
 
 def cmd_kb(args: argparse.Namespace) -> int:
-    """Knowledge-base commands (validate, import, export) come with the knowledge base."""
-    print("mrc kb: not implemented yet (planned with the knowledge base)", file=sys.stderr)
-    return 2
+    """Knowledge-base commands."""
+    if args.action != "validate":
+        print(f"mrc kb {args.action}: not implemented yet", file=sys.stderr)
+        return 2
+    from bot.kb.files import load_all
+    from bot.kb.validate import validate
+
+    articles, problems = load_all()
+    problems += validate(articles)
+    for problem in problems:
+        print(problem)
+    translations = sum(len(a.translations) for a in articles.values())
+    review = sum(a.needs_staff_review for a in articles.values())
+    print(
+        f"{len(articles)} articles, {translations} translations, {review} marked for staff "
+        f"review: {len(problems)} problem(s)"
+    )
+    return 1 if problems else 0
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -1,94 +1,206 @@
-"""Evaluating a model on the held-out NLU test set with ``rasa test nlu``."""
+"""``mrc nlu eval``: the served model on the held-out test set and the shared evaluation data.
+
+Everything goes through the Rasa server's HTTP API, as the bot uses it. Reported:
+
+- per-intent precision, recall and F1, and a confusion matrix (text, and PNG if matplotlib is
+  installed), on ``tests/nlu`` (written separately from the training data);
+- accuracy per form (tg_cyrl, tg_plain, tg_latn, ru_cyrl, ru_latn, en, tg_ru_mixed) and per
+  language, and the urgent recall (emergency_help and request_human recognised);
+- the out-of-scope false-accept rate (inputs answered with a topic) on CLINC150 ``oos_test``
+  and SIB-200 ``test`` (tg, ru, en; travel left out), which are for evaluation only;
+- language identification accuracy on SIB-200 ``test``;
+- entity precision, recall and F1 (country, city) on the test set's annotations.
+
+A fallback (``nlu_fallback``, below the confidence threshold) counts as "not answered": right
+for an out-of-scope message, wrong for any other.
+"""
 
 from __future__ import annotations
 
+import asyncio
 import csv
 import json
-import subprocess
-from dataclasses import dataclass
+import re
+import secrets
+import socket
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 
-from bot.nlu.training import NLUProject, TrainingFailed, rasa_environment
+from bot.lang import detect_language
+from bot.nlu.client import NLUClient
+from bot.nlu.data import examples_in
+from bot.nlu.server import RasaServer
+from bot.nlu.training import NLUProject
+from bot.topics import INTENTS, TOPICS
 
 TEST_SET = Path("tests") / "nlu" / "test_nlu.yml"
-#: The form (script and language) of every test utterance: tg_cyrl, tg_plain, tg_latn, ru_cyrl,
-#: ru_latn, en, tg_ru_mixed.
+#: The form of every test utterance (see tests/nlu/README.md).
 TEST_FORMS = Path("tests") / "nlu" / "test_forms.tsv"
+FORM_LANGUAGE = {"tg_cyrl": "tg", "tg_plain": "tg", "tg_latn": "tg", "ru_cyrl": "ru",
+                 "ru_latn": "ru", "en": "en", "tg_ru_mixed": "mixed"}  # fmt: skip
+SIB_TEST = {"tg": "tgk_Cyrl", "ru": "rus_Cyrl", "en": "eng_Latn"}
+URGENT = ("emergency_help", "request_human")
+_ENTITY = re.compile(r"\[([^\]]+)\]\{([^}]*)\}")
 
 
 @dataclass(frozen=True)
-class Evaluation:
-    """The headline figures of one evaluation."""
+class Item:
+    """One evaluation message."""
 
-    accuracy: float
-    macro_f1: float
-    weighted_f1: float
-    per_intent_f1: dict[str, float]
-    per_form_accuracy: dict[str, float]
-    entity_f1: dict[str, float]
-    report_dir: Path
+    text: str
+    gold: str
+    dataset: str
+    form: str | None = None
+    entities: frozenset[tuple[str, str]] = frozenset()
 
 
-def evaluate(
-    project: NLUProject, model: Path, out: Path, test_set: Path | None = None
-) -> Evaluation:
-    """Run ``rasa test nlu`` on ``test_set`` and read its intent report."""
-    test_set = test_set or project.project_dir / TEST_SET
-    out.mkdir(parents=True, exist_ok=True)
-    cmd = [
-        str(project.rasa), "test", "nlu",
-        "--nlu", str(test_set),
-        "--model", str(model),
-        "--out", str(out),
-        "--no-plot",
-    ]  # fmt: skip
-    with (out / "rasa-test.log").open("wb") as log:
-        result = subprocess.run(
-            cmd, cwd=project.project_dir, env=rasa_environment(project.project_dir),
-            stdout=log, stderr=subprocess.STDOUT, check=False,
-        )  # fmt: skip
-    report_path = out / "intent_report.json"
-    if result.returncode != 0 or not report_path.exists():
-        raise TrainingFailed(f"rasa test nlu exited with {result.returncode}; see {log.name}")
-    report = json.loads(report_path.read_text())
-    per_intent = {
-        name: float(row["f1-score"])
-        for name, row in report.items()
-        if isinstance(row, dict)
-        and "f1-score" in row
-        and name not in {"macro avg", "weighted avg", "micro avg"}
-    }
-    errors = {e["text"] for e in json.loads((out / "intent_errors.json").read_text())}
-    return Evaluation(
-        accuracy=float(report.get("accuracy", report.get("micro avg", {}).get("f1-score", 0.0))),
-        macro_f1=float(report["macro avg"]["f1-score"]),
-        weighted_f1=float(report["weighted avg"]["f1-score"]),
-        per_intent_f1=per_intent,
-        per_form_accuracy=_per_form_accuracy(project.project_dir / TEST_FORMS, errors),
-        entity_f1=_entity_f1(out / "DIETClassifier_report.json"),
-        report_dir=out,
-    )
+@dataclass
+class Prediction:
+    """What the served model said."""
+
+    intent: str
+    confidence: float
+    entities: frozenset[tuple[str, str]] = field(default_factory=frozenset)
+
+    @property
+    def effective(self) -> str:
+        """The intent as the bot acts on it: a fallback is "not answered" = out of scope."""
+        return "out_of_scope" if self.intent == "nlu_fallback" else self.intent
 
 
-def _per_form_accuracy(forms_file: Path, errors: set[str]) -> dict[str, float]:
-    if not forms_file.exists():
-        return {}
-    right: dict[str, int] = {}
-    total: dict[str, int] = {}
-    with forms_file.open(encoding="utf-8") as f:
+def load_items(project_dir: Path, shared_dir: Path) -> list[Item]:
+    """The held-out test set, then the shared out-of-scope evaluation data."""
+    gold_entities: dict[str, frozenset[tuple[str, str]]] = {}
+    for example in examples_in(project_dir / TEST_SET):
+        pairs = set()
+        for _, spec in _ENTITY.findall(example.raw):
+            data = json.loads("{" + spec + "}")
+            pairs.add((data["entity"], data["value"]))
+        gold_entities[example.text] = frozenset(pairs)
+    items = []
+    with (project_dir / TEST_FORMS).open(encoding="utf-8") as f:
         for row in csv.DictReader(f, delimiter="\t"):
-            form = row["form"]
-            total[form] = total.get(form, 0) + 1
-            right[form] = right.get(form, 0) + (row["text"] not in errors)
-    return {form: right[form] / total[form] for form in total}
+            entities = gold_entities.get(row["text"], frozenset())
+            items.append(Item(row["text"], row["intent"], "test", row["form"], entities))
+    clinc = shared_dir / "eval-data" / "clinc150" / "oos_test.txt"
+    if clinc.exists():
+        for line in clinc.read_text(encoding="utf-8").splitlines():
+            if line.strip():
+                items.append(Item(line.strip(), "out_of_scope", "clinc_oos_test"))
+    for language, name in SIB_TEST.items():
+        path = shared_dir / "eval-data" / "sib200" / f"{name}.test.tsv"
+        if path.exists():
+            with path.open(encoding="utf-8") as f:
+                for row in csv.DictReader(f, delimiter="\t"):
+                    if row["category"] != "travel":
+                        items.append(Item(row["text"], "out_of_scope", f"sib_test_{language}"))
+    return items
 
 
-def _entity_f1(report_file: Path) -> dict[str, float]:
-    if not report_file.exists():
-        return {}
-    report = json.loads(report_file.read_text())
+async def predict(url: str, token: str, items: list[Item]) -> list[Prediction]:
+    """Parse every item through the Rasa server (four requests at a time)."""
+    semaphore = asyncio.Semaphore(4)
+    async with NLUClient(url, token, timeout=30) as nlu:
+
+        async def one(item: Item) -> Prediction:
+            async with semaphore:
+                result = await nlu.parse(item.text)
+            entities = frozenset((e.entity, e.value) for e in result.entities)
+            return Prediction(result.intent or "nlu_fallback", result.confidence, entities)
+
+        return list(await asyncio.gather(*(one(item) for item in items)))
+
+
+def _ratio(numerator: float, denominator: float) -> float:
+    return numerator / denominator if denominator else 0.0
+
+
+def metrics(
+    items: list[Item], predictions: list[Prediction], shared_dir: Path
+) -> dict[str, object]:
+    """Every figure of the report."""
+    pairs = list(zip(items, predictions, strict=True))
+    test = [(i, p) for i, p in pairs if i.dataset == "test"]
+    labels = sorted(INTENTS)
+    confusion: dict[str, Counter[str]] = {label: Counter() for label in labels}
+    for item, pred in test:
+        confusion[item.gold][pred.effective] += 1
+    per_intent = {}
+    for label in labels:
+        tp = confusion[label][label]
+        predicted = sum(confusion[g][label] for g in labels)
+        actual = sum(confusion[label].values())
+        precision, recall = _ratio(tp, predicted), _ratio(tp, actual)
+        f1 = _ratio(2 * precision * recall, precision + recall)
+        per_intent[label] = {"precision": precision, "recall": recall, "f1": f1, "support": actual}
+    by_form: dict[str, list[bool]] = defaultdict(list)
+    by_language: dict[str, list[bool]] = defaultdict(list)
+    for item, pred in test:
+        ok = item.gold == pred.effective
+        by_form[item.form or "?"].append(ok)
+        by_language[FORM_LANGUAGE.get(item.form or "", "?")].append(ok)
+    urgent = [item.gold == pred.intent for item, pred in test if item.gold in URGENT]
+    false_accept = {}
+    for dataset in sorted({i.dataset for i in items} - {"test"}):
+        chosen = [p for i, p in pairs if i.dataset == dataset]
+        false_accept[dataset] = _ratio(sum(p.effective in TOPICS for p in chosen), len(chosen))
+    tp = sum(len(i.entities & p.entities) for i, p in test)
+    found = sum(len(p.entities) for _, p in test)
+    gold = sum(len(i.entities) for i, _ in test)
+    entity_p, entity_r = _ratio(tp, found), _ratio(tp, gold)
     return {
-        name: float(row["f1-score"])
-        for name, row in report.items()
-        if isinstance(row, dict) and "f1-score" in row and name not in {"macro avg", "weighted avg"}
-    }
+        "test_examples": len(test),
+        "accuracy": _ratio(sum(i.gold == p.effective for i, p in test), len(test)),
+        "macro_f1": sum(v["f1"] for v in per_intent.values()) / len(per_intent),
+        "per_intent": per_intent,
+        "per_form_accuracy": {k: _ratio(sum(v), len(v)) for k, v in sorted(by_form.items())},
+        "per_language_accuracy": {
+            k: _ratio(sum(v), len(v)) for k, v in sorted(by_language.items())
+        },
+        "urgent_recall": _ratio(sum(urgent), len(urgent)),
+        "out_of_scope_false_accept": false_accept,
+        "language_id_accuracy_sib_test": language_id_accuracy(shared_dir),
+        "entities": {"precision": entity_p, "recall": entity_r,
+                     "f1": _ratio(2 * entity_p * entity_r, entity_p + entity_r)},
+        "confusion": {g: dict(row) for g, row in confusion.items()},
+        "errors": [
+            {"text": i.text, "gold": i.gold, "predicted": p.intent,
+             "confidence": round(p.confidence, 3), "form": i.form}
+            for i, p in test if i.gold != p.effective
+        ],
+    }  # fmt: skip
+
+
+def language_id_accuracy(shared_dir: Path) -> dict[str, float]:
+    """``detect_language`` on SIB-200 ``test`` (every category), per language."""
+    accuracy = {}
+    for language, name in SIB_TEST.items():
+        path = shared_dir / "eval-data" / "sib200" / f"{name}.test.tsv"
+        if path.exists():
+            with path.open(encoding="utf-8") as f:
+                rows = list(csv.DictReader(f, delimiter="\t"))
+            right = sum(detect_language(r["text"]).language == language for r in rows)
+            accuracy[language] = _ratio(right, len(rows))
+    return accuracy
+
+
+async def evaluate(project: NLUProject, model: Path, shared_dir: Path) -> dict[str, object]:
+    """Serve ``model`` on a free loopback port and compute the figures."""
+    items = load_items(project.project_dir, shared_dir)
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    token = secrets.token_urlsafe(16)
+    server = RasaServer(model, f"http://127.0.0.1:{port}", token, project=project)
+    await server.start()
+    try:
+        await server.wait_ready(300)
+        predictions = await predict(server.url, token, items)
+    finally:
+        await server.stop()
+    result = metrics(items, predictions, shared_dir)
+    result["model"] = model.name
+    result["date"] = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
+    return result
