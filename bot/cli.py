@@ -173,24 +173,16 @@ def cmd_ask(args: argparse.Namespace) -> int:
 
 
 def cmd_kb(args: argparse.Namespace) -> int:
-    """Knowledge-base commands."""
-    if args.action != "validate":
-        print(f"mrc kb {args.action}: not implemented yet", file=sys.stderr)
-        return 2
-    from bot.kb.files import load_all
-    from bot.kb.validate import validate
+    """Knowledge-base commands: validate, import, export."""
+    from bot.kb import cli as kb
 
-    articles, problems = load_all()
-    problems += validate(articles)
-    for problem in problems:
-        print(problem)
-    translations = sum(len(a.translations) for a in articles.values())
-    review = sum(a.needs_staff_review for a in articles.values())
-    print(
-        f"{len(articles)} articles, {translations} translations, {review} marked for staff "
-        f"review: {len(problems)} problem(s)"
-    )
-    return 1 if problems else 0
+    if args.action == "validate":
+        return kb.validate_command()
+    settings = _settings()
+    setup_logging(settings.log_level, console_level="WARNING")
+    if args.action == "import":
+        return kb.import_command(settings, force=args.force)
+    return kb.export_command(settings)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -222,6 +214,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     kb = sub.add_parser("kb", help="the knowledge base")
     kb.add_argument("action", choices=("validate", "import", "export"))
+    kb.add_argument("--force", action="store_true", help="import: overwrite staff edits")
     return parser
 
 

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
-from sqlalchemy import CheckConstraint, String, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, WriteOnlyMapped, mapped_column, relationship
 
 from bot.db.base import Base, utcnow
 
@@ -32,3 +32,102 @@ class User(Base):
 
     def __repr__(self) -> str:
         return f"User(id={self.id}, channel={self.channel!r}, language={self.language!r})"
+
+
+class Article(Base):
+    """A knowledge-base article: one per topic, with its translations and metadata."""
+
+    __tablename__ = "articles"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    topic: Mapped[str] = mapped_column(String(64), unique=True)
+    urgent: Mapped[bool] = mapped_column(default=False)
+    countries: Mapped[list[str]] = mapped_column(JSON, default=list)
+    related: Mapped[list[str]] = mapped_column(JSON, default=list)
+    last_reviewed: Mapped[date | None]
+    review_due: Mapped[date | None]
+    needs_staff_review: Mapped[bool] = mapped_column(default=False)
+    review_notes: Mapped[list[str]] = mapped_column(JSON, default=list)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    translations: Mapped[list[ArticleTranslation]] = relationship(
+        back_populates="article", cascade="all, delete-orphan", lazy="selectin"
+    )
+    sources: Mapped[list[ArticleSource]] = relationship(
+        cascade="all, delete-orphan", lazy="selectin", order_by="ArticleSource.position"
+    )
+    facts: Mapped[list[ArticleFact]] = relationship(
+        cascade="all, delete-orphan", lazy="selectin", order_by="ArticleFact.position"
+    )
+
+
+class ArticleTranslation(Base):
+    """An article in one language; every change is kept in ``revisions``."""
+
+    __tablename__ = "article_translations"
+    __table_args__ = (
+        UniqueConstraint("article_id", "language"),
+        CheckConstraint("language IN ('tg', 'ru', 'en')", name="language"),
+        CheckConstraint("status IN ('draft', 'published')", name="status"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    article_id: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"))
+    language: Mapped[str] = mapped_column(String(2))
+    title: Mapped[str] = mapped_column(String(200))
+    body: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(16), default="draft")
+    #: Who made the last change: ``import`` for the files, else a staff account.
+    updated_by: Mapped[str] = mapped_column(String(64))
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    article: Mapped[Article] = relationship(back_populates="translations")
+    revisions: WriteOnlyMapped[ArticleRevision] = relationship(
+        cascade="all, delete-orphan", passive_deletes=True, order_by="ArticleRevision.id"
+    )
+
+
+class ArticleRevision(Base):
+    """One saved version of a translation (the history staff can diff and restore)."""
+
+    __tablename__ = "article_revisions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    translation_id: Mapped[int] = mapped_column(
+        ForeignKey("article_translations.id", ondelete="CASCADE"), index=True
+    )
+    title: Mapped[str] = mapped_column(String(200))
+    body: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(16))
+    created_by: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class ArticleSource(Base):
+    """A source of an article's facts: a web page or a document."""
+
+    __tablename__ = "article_sources"
+    __table_args__ = (UniqueConstraint("article_id", "key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    article_id: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"))
+    position: Mapped[int] = mapped_column(default=0)
+    key: Mapped[str] = mapped_column(String(64))
+    title: Mapped[str] = mapped_column(String(500))
+    url: Mapped[str | None] = mapped_column(String(1000))
+    document: Mapped[str | None] = mapped_column(String(500))
+
+
+class ArticleFact(Base):
+    """A number, rule or contact stated in an article, with the key of its source."""
+
+    __tablename__ = "article_facts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    article_id: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"))
+    position: Mapped[int] = mapped_column(default=0)
+    value: Mapped[str] = mapped_column(String(200))
+    claim: Mapped[str] = mapped_column(Text)
+    source_key: Mapped[str] = mapped_column(String(64))
+    certain: Mapped[bool] = mapped_column(default=True)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import shutil
 from pathlib import Path
 
@@ -13,7 +12,6 @@ from bot.kb.files import (
     Article,
     Fact,
     KBFormatError,
-    Source,
     Translation,
     load_all,
     load_article,
@@ -21,35 +19,7 @@ from bot.kb.files import (
 )
 from bot.kb.validate import validate
 from bot.topics import TOPICS
-
-BODIES = {
-    "en": "Apply for the patent within 30 days of entering Russia. Keep every receipt and "
-    "a copy of your passport. Check the current rules on [мвд.рф](https://мвд.рф) or ask "
-    "the MRC: write operator here and a specialist will answer you soon.",
-    "ru": "Подайте документы на патент в течение 30 дней после въезда в Россию. Храните все "
-    "квитанции и копию паспорта. Уточните правила на [мвд.рф](https://мвд.рф) или "
-    "напишите здесь «оператор», и вам ответит специалист центра.",
-    "tg": "Барои патент дар давоми 30 рӯз пас аз ворид шудан ба Русия ҳуҷҷат супоред. Ҳамаи "
-    "квитансияҳо ва нусхаи шиносномаро нигоҳ доред. Қоидаҳоро дар [мвд.рф](https://мвд.рф) "
-    "санҷед ё дар ин ҷо «оператор» нависед, мутахассис ба шумо ҷавоб медиҳад.",
-}
-
-
-def article(topic: str = "work_patent", **changes: object) -> Article:
-    a = Article(
-        topic=topic,
-        related=[],
-        last_reviewed=dt.date(2026, 11, 23),
-        review_due=dt.date(2027, 2, 23),
-        sources=[Source("law", "Federal Law No. 115-FZ", url="http://pravo.gov.ru")],
-        facts=[Fact("30", "Apply within 30 days of entry.", "law")],
-        translations={
-            lang: Translation(lang, "Work patent", body) for lang, body in BODIES.items()
-        },
-    )
-    for name, value in changes.items():
-        setattr(a, name, value)
-    return a
+from tests.factories import BODIES, make_article
 
 
 def problems_of(a: Article) -> list[str]:
@@ -57,16 +27,16 @@ def problems_of(a: Article) -> list[str]:
 
 
 def test_a_good_article_passes() -> None:
-    assert problems_of(article()) == []
+    assert problems_of(make_article()) == []
 
 
 def test_a_number_without_a_fact_is_refused() -> None:
-    a = article(facts=[])
+    a = make_article(facts=[])
     assert "work_patent: en: the number 30 is not listed in facts with a source" in problems_of(a)
 
 
 def test_facts_need_known_sources_and_uncertainty_needs_review() -> None:
-    a = article(facts=[Fact("30", "x", "nowhere", certain=False)])
+    a = make_article(facts=[Fact("30", "x", "nowhere", certain=False)])
     problems = problems_of(a)
     assert "work_patent: fact '30': unknown source 'nowhere'" in problems
     assert "work_patent: fact '30' is uncertain: set needs_staff_review" in problems
@@ -84,13 +54,13 @@ def test_facts_need_known_sources_and_uncertainty_needs_review() -> None:
     ],
 )
 def test_markdown_telegram_cannot_show_is_refused(body: str, expected: str) -> None:
-    a = article()
+    a = make_article()
     a.translations["en"] = Translation("en", "Work patent", body)
     assert any(expected in p for p in problems_of(a)), problems_of(a)
 
 
 def test_missing_languages_drafts_and_wrong_language() -> None:
-    a = article()
+    a = make_article()
     del a.translations["tg"]
     a.translations["ru"] = Translation("ru", "Патент", BODIES["ru"], status="draft")
     a.translations["en"] = Translation("en", "Patent", BODIES["ru"])
@@ -101,13 +71,13 @@ def test_missing_languages_drafts_and_wrong_language() -> None:
 
 
 def test_required_topics_and_related_topics() -> None:
-    problems = validate({"work_patent": article(related=["nowhere"])}, required=("entry_ban",))
+    problems = validate({"work_patent": make_article(related=["nowhere"])}, required=("entry_ban",))
     assert "entry_ban: no article" in problems
     assert "work_patent: related topic 'nowhere' does not exist" in problems
 
 
 def test_files_round_trip(tmp_path: Path) -> None:
-    original = article(needs_staff_review=True, review_notes=["check the 30 days"])
+    original = make_article(needs_staff_review=True, review_notes=["check the 30 days"])
     write_article(original, tmp_path)
     loaded = load_article(tmp_path / "work_patent")
     assert loaded == original
