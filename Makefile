@@ -70,7 +70,7 @@ test-unit: $(BOT_STAMP) $(MO_FILES)  ## only the fast unit tests
 i18n: $(BOT_STAMP)  ## extract messages, update the catalogs, compile them
 	$(VENV)/bin/pybabel extract -F babel.cfg -k N_ --no-location --sort-output \
 	  --project "MRC Assistant" -o locales/messages.pot bot
-	$(VENV)/bin/pybabel update -D messages -i locales/messages.pot -d locales --no-fuzzy-matching
+	$(VENV)/bin/pybabel update -D messages -i locales/messages.pot -d locales --no-fuzzy-matching --ignore-obsolete
 	$(MAKE) $(MO_FILES)
 
 bench: model  ## benchmarks (figures printed and saved in reports/)

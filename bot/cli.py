@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import json
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -145,31 +144,15 @@ def cmd_nlu_tune(args: argparse.Namespace) -> int:
 
 
 def cmd_ask(args: argparse.Namespace) -> int:
-    """Answer one question with a running NLU server."""
-    from bot.dialogue import Dialogue
-    from bot.nlu import NLUClient
-    from bot.runner import token_file
+    """Answer questions: one from the command line, or JSON lines from stdin (``--jsonl``)."""
+    from bot.ask import run_ask
 
     settings = _settings()
-    setup_logging(settings.log_level, console_level="WARNING")
-    token = settings.nlu_token.get_secret_value() if settings.nlu_token else None
-    if token is None and token_file(settings).exists():
-        token = token_file(settings).read_text().strip()
-
-    async def ask() -> int:
-        async with NLUClient(settings.nlu_url, token, settings.nlu_timeout) as nlu:
-            reply = await Dialogue(nlu).respond(args.text, args.language, settings.default_language)
-        if args.json:
-            print(json.dumps({
-                "text": reply.text, "language": reply.language, "intent": reply.intent,
-                "confidence": round(reply.confidence, 4), "degraded": reply.degraded,
-                "detected_language": reply.detected,
-            }, ensure_ascii=False))  # fmt: skip
-        else:
-            print(reply.text)
-        return 3 if reply.degraded else 0
-
-    return asyncio.run(ask())
+    setup_logging(settings.log_level, settings.data_dir / "log" / "mrc.log", "WARNING")
+    if args.text is None and not args.jsonl:
+        print("mrc ask: give a question, or --jsonl to read JSON lines from stdin", file=sys.stderr)
+        return 2
+    return asyncio.run(run_ask(settings, args.text, args.language, args.jsonl, args.json))
 
 
 def cmd_kb(args: argparse.Namespace) -> int:
@@ -194,10 +177,14 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_parser("run", help="run the product (Telegram, or the local demo without a token)")
     sub.add_parser("chat", help="chat with the bot in this terminal")
 
-    ask = sub.add_parser("ask", help="answer one question (needs a running NLU server)")
-    ask.add_argument("text")
+    ask = sub.add_parser("ask", help="answer questions and print the decision")
+    ask.add_argument("text", nargs="?")
     ask.add_argument("--language", choices=("tg", "ru", "en"))
-    ask.add_argument("--json", action="store_true", help="print the reply and intent as JSON")
+    ask.add_argument("--json", action="store_true", help="print the decision as JSON")
+    ask.add_argument(
+        "--jsonl", action="store_true",
+        help='read {"text": ..., "lang": ..., "user": ...} lines from stdin; one decision each',
+    )  # fmt: skip
 
     nlu = sub.add_parser("nlu", help="the NLU model").add_subparsers(dest="nlu", required=True)
     train = nlu.add_parser("train", help="train the model unless it is up to date")

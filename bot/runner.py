@@ -17,6 +17,10 @@ from telegram.error import InvalidToken, TelegramError
 from bot.db import Database, migrate
 from bot.demo.chat import run_chat
 from bot.dialogue import Dialogue
+from bot.kb.files import load_all
+from bot.kb.service import KnowledgeBase
+from bot.kb.store import import_articles
+from bot.kb.validate import validate
 from bot.nlu import NLUClient
 from bot.nlu.server import RasaServer, RasaStartError
 from bot.nlu.training import NLUEnvironmentMissing, NLUProject, TrainingFailed, train
@@ -73,6 +77,24 @@ async def nlu_service(
     yield server
 
 
+async def prepare_database(settings: Settings, db: Database) -> None:
+    """Migrate, then bring the knowledge-base files into the database (staff edits are kept)."""
+    await asyncio.to_thread(migrate.upgrade, settings.database_url)
+    articles, problems = load_all()
+    problems += validate(articles)
+    if problems:
+        for problem in problems:
+            log.warning("knowledge base: %s", problem)
+        log.warning("knowledge base files not imported: %d problem(s)", len(problems))
+        return
+    async with db.session() as session:
+        report = await import_articles(session, articles)
+    for name in report.conflicts:
+        log.warning(
+            "knowledge base: %s was edited by staff; the file version was not imported", name
+        )
+
+
 def _stop_on_signals(stop: asyncio.Event) -> None:
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
@@ -85,22 +107,18 @@ async def run(settings: Settings, *, demo: bool = False, stdin: TextIO = sys.std
         print(
             "MRC_TELEGRAM_TOKEN is not set: starting the local demo in this terminal.", flush=True
         )
-    await asyncio.to_thread(migrate.upgrade, settings.database_url)
     stop = asyncio.Event()
     _stop_on_signals(stop)
-    async with AsyncExitStack() as stack, nlu_service(settings, stack) as server:
-        token = server.token if server else _external_token(settings)
+    async with AsyncExitStack() as stack:
         db = Database(settings.database_url)
         stack.push_async_callback(db.dispose)
+        await prepare_database(settings, db)
+        server = await stack.enter_async_context(nlu_service(settings, stack))
+        token = server.token if server else _external_token(settings)
         nlu = NLUClient(settings.nlu_url, token, settings.nlu_timeout)
         stack.push_async_callback(nlu.aclose)
-        dialogue = Dialogue(nlu)
+        dialogue = Dialogue(nlu, KnowledgeBase(db))
         if settings.telegram_token is None or demo:
-            if not demo:
-                print(
-                    "MRC_TELEGRAM_TOKEN is not set: starting the local demo in this terminal.",
-                    flush=True,
-                )
             if server:
                 print("Starting the NLU server…", file=sys.stderr)
                 await server.wait_ready(settings.nlu_startup_timeout)

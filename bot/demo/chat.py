@@ -10,7 +10,8 @@ from typing import TextIO
 
 from babel import Locale
 
-from bot.dialogue import Dialogue
+from bot.dialogue import Choice, Conversation, Dialogue
+from bot.dialogue.render import to_plain
 from bot.i18n import LANGUAGES, Translator
 
 
@@ -42,8 +43,15 @@ async def run_chat(
     """
     t = Translator(language)
     chosen: str | None = None
+    conversation = Conversation()
+    choices: tuple[Choice, ...] = ()
     print(t.gettext("MRC Assistant: local demo. Type your question and press Enter."), file=stdout)
-    print(t.gettext("Commands: /lang tg, /lang ru, /lang en; /quit to leave."), file=stdout)
+    print(
+        t.gettext(
+            "Commands: /lang tg, /lang ru, /lang en; /quit to leave. Type a number to choose."
+        ),
+        file=stdout,
+    )
     lines = read_lines(stdin)
     while not stop.is_set():
         print("> ", end="", file=stdout, flush=True)
@@ -72,6 +80,14 @@ async def run_chat(
             else:
                 print(t.gettext("Choose one of: tg, ru, en."), file=stdout)
             continue
-        reply = await dialogue.respond(line, chosen, language)
-        print(reply.text, file=stdout, flush=True)
+        if line.strip().isdigit() and 1 <= int(line.strip()) <= len(choices):
+            payload = choices[int(line.strip()) - 1].payload
+            reply = await dialogue.press(payload, chosen or language, conversation)
+        else:
+            reply = await dialogue.respond(line, chosen, language, conversation)
+        print(to_plain(reply.text), file=stdout)
+        choices = reply.choices
+        for number, choice in enumerate(choices, 1):
+            print(f"  [{number}] {choice.label}", file=stdout)
+        stdout.flush()
     print(file=stdout)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from telegram.ext import (
     AIORateLimiter,
     ApplicationBuilder,
+    CallbackQueryHandler,
     CommandHandler,
     ContextTypes,
     MessageHandler,
@@ -32,5 +33,6 @@ def build_application(services: Services) -> MRCApplication:
     application.bot_data.services = services
     application.add_handler(CommandHandler("start", handlers.start))
     application.add_handler(MessageHandler(filters.TEXT & ~filters.COMMAND, handlers.text_message))
+    application.add_handler(CallbackQueryHandler(handlers.button))
     application.add_error_handler(handlers.error_handler)
     return application

@@ -8,7 +8,7 @@ from typing import Any
 from telegram.ext import Application, CallbackContext, ExtBot
 
 from bot.db import Database
-from bot.dialogue import Dialogue
+from bot.dialogue import Conversation, Dialogue
 from bot.settings import Settings
 
 
@@ -29,6 +29,17 @@ class BotData:
 
 class Context(CallbackContext[ExtBot[None], dict[object, object], dict[object, object], BotData]):
     """The callback context of every handler."""
+
+    @property
+    def conversation(self) -> Conversation:
+        """What the dialogue remembers of this user's conversation (kept in memory)."""
+        data = self.user_data
+        if data is None:
+            return Conversation()
+        conversation = data.get("conversation")
+        if not isinstance(conversation, Conversation):
+            conversation = data["conversation"] = Conversation()
+        return conversation
 
     @property
     def services(self) -> Services:

@@ -6,12 +6,13 @@ import html
 import logging
 import traceback
 
-from telegram import Update
-from telegram.constants import ChatAction
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+from telegram.constants import ChatAction, ParseMode
 from telegram.error import TelegramError
 
 from bot import users
 from bot.dialogue import Reply
+from bot.dialogue.render import to_telegram_html
 from bot.i18n import LANGUAGES
 from bot.telegram.context import Context
 
@@ -40,10 +41,22 @@ async def _language_of(update: Update, context: Context) -> str:
     return await _chosen_language(update, context) or _fallback_language(update, context)
 
 
-async def _reply(update: Update, context: Context, text: str) -> Reply:
-    chosen = await _chosen_language(update, context)
-    fallback = _fallback_language(update, context)
-    return await context.services.dialogue.respond(text, chosen, fallback)
+def _keyboard(reply: Reply) -> InlineKeyboardMarkup | None:
+    """The reply's choices as buttons, one per row (big targets on small phones)."""
+    if not reply.choices:
+        return None
+    return InlineKeyboardMarkup(
+        [[InlineKeyboardButton(c.label, callback_data=c.payload)] for c in reply.choices]
+    )
+
+
+async def _send(message: Message, reply: Reply) -> None:
+    await message.reply_text(
+        to_telegram_html(reply.text),
+        parse_mode=ParseMode.HTML,
+        reply_markup=_keyboard(reply),
+        disable_web_page_preview=True,
+    )
 
 
 async def start(update: Update, context: Context) -> None:
@@ -51,7 +64,7 @@ async def start(update: Update, context: Context) -> None:
     if update.effective_message is None:
         return
     language = await _language_of(update, context)
-    await update.effective_message.reply_text(context.services.dialogue.greeting(language).text)
+    await _send(update.effective_message, context.services.dialogue.greeting(language))
 
 
 async def text_message(update: Update, context: Context) -> None:
@@ -60,8 +73,26 @@ async def text_message(update: Update, context: Context) -> None:
     if message is None or message.text is None:
         return
     await message.chat.send_action(ChatAction.TYPING)
-    reply = await _reply(update, context, message.text)
-    await message.reply_text(reply.text)
+    chosen = await _chosen_language(update, context)
+    fallback = _fallback_language(update, context)
+    dialogue = context.services.dialogue
+    reply = await dialogue.respond(message.text, chosen, fallback, context.conversation)
+    await _send(message, reply)
+
+
+async def button(update: Update, context: Context) -> None:
+    """A button press: the payload is checked by the dialogue, never trusted."""
+    query = update.callback_query
+    if query is None:
+        return
+    await query.answer()
+    if not isinstance(query.message, Message):
+        return
+    language = await _language_of(update, context)
+    reply = await context.services.dialogue.press(
+        str(query.data or ""), language, context.conversation
+    )
+    await _send(query.message, reply)
 
 
 async def error_handler(update: object, context: Context) -> None:

@@ -1,0 +1,126 @@
+"""``mrc ask``: the dialogue's decision for one question, or for JSON lines from stdin.
+
+Uses the NLU server at ``MRC_NLU_URL`` if it answers; otherwise (with ``MRC_NLU_MANAGE``) starts
+one for its own run and stops it afterwards.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import socket
+import sys
+from contextlib import AsyncExitStack
+from typing import Any
+
+from bot.db import Database
+from bot.dialogue import Conversation, Dialogue, Reply
+from bot.dialogue.render import to_plain
+from bot.i18n import LANGUAGES
+from bot.kb.service import KnowledgeBase
+from bot.nlu import NLUClient
+from bot.nlu.server import RasaServer, RasaStartError
+from bot.nlu.training import NLUEnvironmentMissing, TrainingFailed, train
+from bot.runner import nlu_project, nlu_token, prepare_database, token_file
+from bot.settings import Settings
+
+
+def decision(question: str, reply: Reply) -> dict[str, Any]:
+    """The JSON line for one answered question."""
+    return {
+        "text": question,
+        "lang": reply.language,
+        "intent": reply.intent,
+        "confidence": round(reply.confidence, 4),
+        "action": reply.action,
+        "article": reply.article,
+        "candidates": list(reply.candidates),
+        "escalate": reply.escalate,
+        "degraded": reply.degraded,
+        "reply": reply.text,
+    }
+
+
+def _configured_token(settings: Settings) -> str | None:
+    if settings.nlu_token is not None:
+        return settings.nlu_token.get_secret_value()
+    path = token_file(settings)
+    return path.read_text().strip() if path.exists() else None
+
+
+async def _nlu_url(settings: Settings, stack: AsyncExitStack) -> tuple[str, str | None]:
+    """A ready NLU server: the configured one, else one of our own on a free port."""
+    token = _configured_token(settings)
+    async with NLUClient(settings.nlu_url, token, timeout=2) as probe:
+        if await probe.is_ready() or not settings.nlu_manage:
+            return settings.nlu_url, token
+    print("mrc ask: no NLU server at MRC_NLU_URL; starting one for this run…", file=sys.stderr)
+    project = nlu_project(settings)
+    model, _ = await asyncio.to_thread(train, project, quiet=True)
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    server = RasaServer(model, f"http://127.0.0.1:{port}", nlu_token(settings), project=project)
+    await server.start()
+    stack.push_async_callback(server.stop)
+    await server.wait_ready(settings.nlu_startup_timeout)
+    return server.url, server.token
+
+
+def _read_jsonl_line(line: str) -> tuple[str, str | None, str] | str:
+    """``(text, language, user)`` of one input line, or an error message."""
+    try:
+        data = json.loads(line)
+    except ValueError:
+        return "not JSON"
+    if not isinstance(data, dict) or not isinstance(data.get("text"), str):
+        return 'needs an object with a "text" string'
+    language = data.get("lang")
+    if language is not None and language not in LANGUAGES:
+        return f"unsupported lang {language!r}"
+    return data["text"], language, str(data.get("user", ""))
+
+
+async def run_ask(
+    settings: Settings, text: str | None, language: str | None, jsonl: bool, as_json: bool
+) -> int:
+    """Answer and print; 0 on success, 1 if the product could not start, 3 if degraded."""
+    async with AsyncExitStack() as stack:
+        db = Database(settings.database_url)
+        stack.push_async_callback(db.dispose)
+        await prepare_database(settings, db)
+        try:
+            url, token = await _nlu_url(settings, stack)
+        except (NLUEnvironmentMissing, TrainingFailed, RasaStartError) as exc:
+            print(f"mrc: error: {exc}", file=sys.stderr)
+            return 1
+        nlu = await stack.enter_async_context(NLUClient(url, token, settings.nlu_timeout))
+        dialogue = Dialogue(nlu, KnowledgeBase(db))
+        fallback = settings.default_language
+        if not jsonl:
+            assert text is not None
+            reply = await dialogue.respond(text, language, fallback)
+            if as_json:
+                print(json.dumps(decision(text, reply), ensure_ascii=False))
+            else:
+                print(to_plain(reply.text))
+                for number, choice in enumerate(reply.choices, 1):
+                    print(f"  [{number}] {choice.label}")
+            return 3 if reply.degraded else 0
+        conversations: dict[str, Conversation] = {}
+        semaphore = asyncio.Semaphore(8)
+
+        async def one(line: str) -> str:
+            parsed = _read_jsonl_line(line)
+            if isinstance(parsed, str):
+                return json.dumps({"error": parsed, "input": line[:200]}, ensure_ascii=False)
+            question, lang, user = parsed
+            conversation = conversations.setdefault(user, Conversation()) if user else None
+            async with semaphore:
+                reply = await dialogue.respond(question, lang, fallback, conversation)
+            return json.dumps(decision(question, reply), ensure_ascii=False)
+
+        lines = [line for line in sys.stdin.read().splitlines() if line.strip()]
+        for output in await asyncio.gather(*(one(line) for line in lines)):
+            print(output)
+    return 0
