@@ -82,13 +82,12 @@ async def prepare_database(settings: Settings, db: Database) -> None:
     await asyncio.to_thread(migrate.upgrade, settings.database_url)
     articles, problems = load_all()
     problems += validate(articles)
-    if problems:
-        for problem in problems:
-            log.warning("knowledge base: %s", problem)
-        log.warning("knowledge base files not imported: %d problem(s)", len(problems))
-        return
+    for problem in problems:
+        log.warning("knowledge base: %s", problem)
+    broken = {problem.split(":", 1)[0] for problem in problems}
+    valid = {topic: a for topic, a in articles.items() if topic not in broken}
     async with db.session() as session:
-        report = await import_articles(session, articles)
+        report = await import_articles(session, valid)
     for name in report.conflicts:
         log.warning(
             "knowledge base: %s was edited by staff; the file version was not imported", name

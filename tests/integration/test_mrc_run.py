@@ -106,7 +106,8 @@ def test_without_a_token_the_demo_answers_and_ends_with_its_input(
     assert len(rasa_of(env)) == 1
     process.stdin.write("how do I pay for my work patent\n")
     process.stdin.flush()
-    out.wait_for("Your question is about: Work patent.", 60)
+    out.wait_for("Work patent in Russia", 60)
+    out.wait_for("Was this helpful?", 10)
     process.stdin.write("/lang ru\nздравствуйте\n")
     process.stdin.flush()
     out.wait_for("Здравствуйте! Я MRC Assistant", 60)

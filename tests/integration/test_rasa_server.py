@@ -41,10 +41,20 @@ async def test_a_wrong_token_is_refused(rasa_server: RasaEndpoint) -> None:
             await nlu.parse("салом")
 
 
+class NoArticles:
+    """No knowledge base: the dialogue names the topic instead of answering."""
+
+    async def article(self, topic: str, language: str) -> None:
+        return None
+
+    async def search(self, text: str, limit: int = 3) -> list[str]:
+        return []
+
+
 async def test_dialogue_replies_through_the_real_model(rasa_server: RasaEndpoint) -> None:
     async with NLUClient(rasa_server.url, rasa_server.token, timeout=10) as nlu:
-        reply = await Dialogue(nlu).respond("kak oplatit patent", "ru")
-    assert reply.intent == "work_patent"
+        reply = await Dialogue(nlu, NoArticles()).respond("kak oplatit patent", "ru")
+    assert (reply.intent, reply.action) == ("work_patent", "answer")
     assert "Патент на работу" in reply.text
     assert not reply.degraded
 
@@ -53,6 +63,6 @@ async def test_hostile_and_odd_input_gets_a_reply(rasa_server: RasaEndpoint) -> 
     odd = ["<b>патент</b>", "*_`[x](http://e.x)", "ا" * 3000, "😀" * 50, "\u202eпатент", "1" * 5000]
     async with NLUClient(rasa_server.url, rasa_server.token, timeout=10) as nlu:
         for text in odd:
-            reply = await Dialogue(nlu).respond(text, "tg")
+            reply = await Dialogue(nlu, NoArticles()).respond(text, "tg")
             assert reply.text
             assert not reply.degraded
