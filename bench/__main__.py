@@ -11,15 +11,20 @@ import json
 import secrets
 import socket
 import statistics
+import tempfile
 import time
 from datetime import UTC, datetime
 from pathlib import Path
 
 from bot import PROJECT_DIR
+from bot.db import Database
 from bot.dialogue import Dialogue
+from bot.kb.service import KnowledgeBase
 from bot.nlu import NLUClient
 from bot.nlu.server import RasaServer
 from bot.nlu.training import NLUProject, train
+from bot.runner import prepare_database
+from bot.settings import load_settings
 
 MESSAGES = [
     "салом",
@@ -66,6 +71,21 @@ async def _timed(fn, count: int, concurrency: int) -> dict[str, float]:  # type:
     return {**_percentiles(samples), "throughput_per_s": count / elapsed}
 
 
+async def _run_dialogue(nlu: NLUClient, dialogue: Dialogue) -> dict[str, dict[str, float]]:
+    results = {}
+    for _ in range(20):  # warm-up
+        await nlu.parse("салом")
+    results["nlu_parse_sequential"] = await _timed(nlu.parse, REQUESTS, 1)
+    results["nlu_parse_8_clients"] = await _timed(nlu.parse, REQUESTS, 8)
+
+    async def respond(text: str) -> None:
+        await dialogue.respond(text, "tg")
+
+    results["dialogue_sequential"] = await _timed(respond, REQUESTS, 1)
+    results["dialogue_8_clients"] = await _timed(respond, REQUESTS, 8)
+    return results
+
+
 async def main() -> None:
     """Run the benchmarks and report."""
     model, _ = train(NLUProject(), quiet=True)
@@ -81,17 +101,13 @@ async def main() -> None:
         assert server.pid is not None
         results["rasa_idle"] = {"rss_mb": _rss_mb(server.pid)}
         async with NLUClient(server.url, token, timeout=30) as nlu:
-            dialogue = Dialogue(nlu)
-            for _ in range(20):  # warm-up
-                await nlu.parse("салом")
-            results["nlu_parse_sequential"] = await _timed(nlu.parse, REQUESTS, 1)
-            results["nlu_parse_8_clients"] = await _timed(nlu.parse, REQUESTS, 8)
-
-            async def respond(text: str) -> None:
-                await dialogue.respond(text, "tg")
-
-            results["dialogue_sequential"] = await _timed(respond, REQUESTS, 1)
-            results["dialogue_8_clients"] = await _timed(respond, REQUESTS, 8)
+            with tempfile.TemporaryDirectory() as tmp:
+                settings = load_settings(database_url=f"sqlite:///{tmp}/bench.db")
+                db = Database(settings.database_url)
+                await prepare_database(settings, db)
+                dialogue = Dialogue(nlu, KnowledgeBase(db))
+                results.update(await _run_dialogue(nlu, dialogue))
+                await db.dispose()
         results["rasa_after_load"] = {"rss_mb": _rss_mb(server.pid)}
     finally:
         await server.stop()

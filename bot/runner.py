@@ -17,6 +17,7 @@ from telegram.error import InvalidToken, TelegramError
 from bot.db import Database, migrate
 from bot.demo.chat import run_chat
 from bot.dialogue import Dialogue
+from bot.history import purge_expired
 from bot.kb.files import load_all
 from bot.kb.service import KnowledgeBase
 from bot.kb.store import import_articles
@@ -88,6 +89,9 @@ async def prepare_database(settings: Settings, db: Database) -> None:
     valid = {topic: a for topic, a in articles.items() if topic not in broken}
     async with db.session() as session:
         report = await import_articles(session, valid)
+        purged = await purge_expired(session, settings.message_retention_days)
+    if purged:
+        log.info("deleted %d messages older than %d days", purged, settings.message_retention_days)
     for name in report.conflicts:
         log.warning(
             "knowledge base: %s was edited by staff; the file version was not imported", name

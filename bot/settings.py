@@ -67,6 +67,7 @@ class Settings(BaseSettings):
     models_dir: Path = Field(default=PROJECT_DIR / "models")
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     default_language: Language = "tg"
+    message_retention_days: int = Field(default=30, ge=1, le=3650)
 
     telegram_token: SecretStr | None = None
     telegram_base_url: str = "https://api.telegram.org/bot"

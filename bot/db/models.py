@@ -131,3 +131,36 @@ class ArticleFact(Base):
     claim: Mapped[str] = mapped_column(Text)
     source_key: Mapped[str] = mapped_column(String(64))
     certain: Mapped[bool] = mapped_column(default=True)
+
+
+class Message(Base):
+    """A message a user sent and what the bot did with it; deleted after the retention period.
+
+    The text is kept so that staff can improve the bot from unanswered questions; it is never
+    logged, and a user can delete all of theirs.
+    """
+
+    __tablename__ = "messages"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    text: Mapped[str] = mapped_column(Text)
+    language: Mapped[str] = mapped_column(String(2))
+    intent: Mapped[str | None] = mapped_column(String(64))
+    confidence: Mapped[float | None]
+    action: Mapped[str] = mapped_column(String(16))
+    article: Mapped[str | None] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+
+
+class Feedback(Base):
+    """A 👍 or 👎 on an answer."""
+
+    __tablename__ = "feedback"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    topic: Mapped[str] = mapped_column(String(64))
+    language: Mapped[str] = mapped_column(String(2))
+    helpful: Mapped[bool]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
+from bot.dialogue.core import EMERGENCY_CONFIDENCE
 from bot.lang import detect_language
 from bot.nlu.client import NLUClient
 from bot.nlu.data import examples_in
@@ -63,6 +64,8 @@ class Prediction:
     intent: str
     confidence: float
     entities: frozenset[tuple[str, str]] = field(default_factory=frozenset)
+    #: The best real intent and its confidence, even when the result is a fallback.
+    best: tuple[str, float] = ("", 0.0)
 
     @property
     def effective(self) -> str:
@@ -108,7 +111,10 @@ async def predict(url: str, token: str, items: list[Item]) -> list[Prediction]:
             async with semaphore:
                 result = await nlu.parse(item.text)
             entities = frozenset((e.entity, e.value) for e in result.entities)
-            return Prediction(result.intent or "nlu_fallback", result.confidence, entities)
+            ranked = [(n, c) for n, c in result.ranking if n != "nlu_fallback"] or [("", 0.0)]
+            return Prediction(
+                result.intent or "nlu_fallback", result.confidence, entities, ranked[0]
+            )
 
         return list(await asyncio.gather(*(one(item) for item in items)))
 
@@ -142,6 +148,13 @@ def metrics(
         by_form[item.form or "?"].append(ok)
         by_language[FORM_LANGUAGE.get(item.form or "", "?")].append(ok)
     urgent = [item.gold == pred.intent for item, pred in test if item.gold in URGENT]
+    # The dialogue acts on an emergency even below the fallback threshold (EMERGENCY_CONFIDENCE).
+    acted = [
+        item.gold == pred.intent
+        or (item.gold == pred.best[0] == "emergency_help" and pred.best[1] >= EMERGENCY_CONFIDENCE)
+        for item, pred in test
+        if item.gold in URGENT
+    ]
     false_accept = {}
     for dataset in sorted({i.dataset for i in items} - {"test"}):
         chosen = [p for i, p in pairs if i.dataset == dataset]
@@ -160,6 +173,7 @@ def metrics(
             k: _ratio(sum(v), len(v)) for k, v in sorted(by_language.items())
         },
         "urgent_recall": _ratio(sum(urgent), len(urgent)),
+        "urgent_recall_dialogue": _ratio(sum(acted), len(acted)),
         "out_of_scope_false_accept": false_accept,
         "language_id_accuracy_sib_test": language_id_accuracy(shared_dir),
         "entities": {"precision": entity_p, "recall": entity_r,

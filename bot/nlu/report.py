@@ -15,7 +15,8 @@ def summary(r: dict[str, Any]) -> str:
     lines = [
         f"model {r['model']}  ({r['test_examples']} test messages, {r['date']})",
         f"intent accuracy {r['accuracy']:.3f}   macro F1 {r['macro_f1']:.3f}   "
-        f"urgent recall {r['urgent_recall']:.3f} (target {TARGETS['urgent_recall']})",
+        f"urgent recall {r['urgent_recall']:.3f} (target {TARGETS['urgent_recall']}; "
+        f"{r['urgent_recall_dialogue']:.3f} as the dialogue acts on it)",
         "accuracy per form (target {:.2f}): ".format(TARGETS["form_accuracy"])
         + "  ".join(f"{k} {v:.3f}" for k, v in r["per_form_accuracy"].items()),
         "accuracy per language: "

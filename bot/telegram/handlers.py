@@ -10,7 +10,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.constants import ChatAction, ParseMode
 from telegram.error import TelegramError
 
-from bot import users
+from bot import history, users
 from bot.dialogue import Reply
 from bot.dialogue.render import to_telegram_html
 from bot.i18n import LANGUAGES
@@ -78,6 +78,10 @@ async def text_message(update: Update, context: Context) -> None:
     dialogue = context.services.dialogue
     reply = await dialogue.respond(message.text, chosen, fallback, context.conversation)
     await _send(message, reply)
+    if update.effective_user is not None:
+        async with context.services.db.session() as session:
+            user = await users.get_or_create(session, "telegram", str(update.effective_user.id))
+            await history.log_message(session, user, message.text, reply)
 
 
 async def button(update: Update, context: Context) -> None:
@@ -89,10 +93,15 @@ async def button(update: Update, context: Context) -> None:
     if not isinstance(query.message, Message):
         return
     language = await _language_of(update, context)
-    reply = await context.services.dialogue.press(
-        str(query.data or ""), language, context.conversation
-    )
+    conversation = context.conversation
+    before = len(conversation.feedback)
+    reply = await context.services.dialogue.press(str(query.data or ""), language, conversation)
     await _send(query.message, reply)
+    if len(conversation.feedback) > before and update.effective_user is not None:
+        topic, helpful = conversation.feedback[-1]
+        async with context.services.db.session() as session:
+            user = await users.get_or_create(session, "telegram", str(update.effective_user.id))
+            await history.record_feedback(session, user, topic, language, helpful)
 
 
 async def error_handler(update: object, context: Context) -> None:

@@ -33,7 +33,7 @@ def test_metrics_count_fallbacks_as_not_answered(tmp_path: Path) -> None:
     assert r["accuracy"] == pytest.approx(3 / 4)
     assert r["per_form_accuracy"] == {"en": 1.0, "ru_cyrl": 1.0, "tg_cyrl": 1.0, "tg_latn": 0.0}
     assert r["per_language_accuracy"] == {"en": 1.0, "ru": 1.0, "tg": 0.5}
-    assert r["urgent_recall"] == 1.0
+    assert r["urgent_recall"] == r["urgent_recall_dialogue"] == 1.0
     assert r["out_of_scope_false_accept"] == {"clinc_oos_test": 0.5}
     assert r["per_intent"]["work_patent"]["recall"] == 0.5
     assert r["per_intent"]["work_patent"]["precision"] == 1.0

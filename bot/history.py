@@ -1,0 +1,47 @@
+"""What the bot keeps of conversations: messages for a retention period, and feedback.
+
+Store the minimum: no names or phone numbers, only the channel's user id (in ``users``). A user
+can delete everything of theirs; messages older than the retention period are purged.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlalchemy import delete
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.db.base import utcnow
+from bot.db.models import Feedback, Message, User
+from bot.dialogue import Reply
+
+
+async def log_message(session: AsyncSession, user: User, text: str, reply: Reply) -> None:
+    """Keep a user's message and what the bot did with it."""
+    session.add(
+        Message(
+            user_id=user.id, text=text[:4096], language=reply.language, intent=reply.intent,
+            confidence=reply.confidence, action=reply.action, article=reply.article,
+        )
+    )  # fmt: skip
+
+
+async def record_feedback(
+    session: AsyncSession, user: User, topic: str, language: str, helpful: bool
+) -> None:
+    """Keep a 👍 or 👎 on an answer."""
+    session.add(Feedback(user_id=user.id, topic=topic, language=language, helpful=helpful))
+
+
+async def purge_expired(session: AsyncSession, retention_days: int) -> int:
+    """Delete messages older than the retention period; return how many."""
+    cutoff = utcnow() - timedelta(days=retention_days)
+    result = await session.execute(delete(Message).where(Message.created_at < cutoff))
+    return int(result.rowcount or 0)  # type: ignore[attr-defined]
+
+
+async def delete_user_data(session: AsyncSession, user: User) -> None:
+    """Delete a user with their messages and feedback."""
+    await session.execute(delete(Message).where(Message.user_id == user.id))
+    await session.execute(delete(Feedback).where(Feedback.user_id == user.id))
+    await session.delete(user)
