@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import secrets
 import socket
 import sys
 from contextlib import AsyncExitStack
@@ -21,7 +22,7 @@ from bot.kb.service import KnowledgeBase
 from bot.nlu import NLUClient
 from bot.nlu.server import RasaServer, RasaStartError
 from bot.nlu.training import NLUEnvironmentMissing, TrainingFailed, train
-from bot.runner import nlu_project, nlu_token, prepare_database, token_file
+from bot.runner import nlu_project, prepare_database, token_file
 from bot.settings import Settings
 
 
@@ -60,7 +61,10 @@ async def _nlu_url(settings: Settings, stack: AsyncExitStack) -> tuple[str, str 
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
-    server = RasaServer(model, f"http://127.0.0.1:{port}", nlu_token(settings), project=project)
+    # A token of its own: the token file belongs to a long-running `mrc run` or `mrc nlu serve`.
+    server = RasaServer(
+        model, f"http://127.0.0.1:{port}", secrets.token_urlsafe(24), project=project
+    )
     await server.start()
     stack.push_async_callback(server.stop)
     await server.wait_ready(settings.nlu_startup_timeout)
@@ -107,20 +111,30 @@ async def run_ask(
                 for number, choice in enumerate(reply.choices, 1):
                     print(f"  [{number}] {choice.label}")
             return 3 if reply.degraded else 0
-        conversations: dict[str, Conversation] = {}
-        semaphore = asyncio.Semaphore(8)
-
-        async def one(line: str) -> str:
+        lines = [line for line in sys.stdin.read().splitlines() if line.strip()]
+        outputs: list[str] = [""] * len(lines)
+        by_user: dict[str, list[int]] = {}
+        questions: dict[int, tuple[str, str | None, str]] = {}
+        for index, line in enumerate(lines):
             parsed = _read_jsonl_line(line)
             if isinstance(parsed, str):
-                return json.dumps({"error": parsed, "input": line[:200]}, ensure_ascii=False)
-            question, lang, user = parsed
-            conversation = conversations.setdefault(user, Conversation()) if user else None
-            async with semaphore:
-                reply = await dialogue.respond(question, lang, fallback, conversation)
-            return json.dumps(decision(question, reply), ensure_ascii=False)
+                outputs[index] = json.dumps(
+                    {"error": parsed, "input": line[:200]}, ensure_ascii=False
+                )
+            else:  # one user's lines in order, in one conversation; users side by side
+                questions[index] = parsed
+                by_user.setdefault(parsed[2] or f"#{index}", []).append(index)
+        semaphore = asyncio.Semaphore(8)
 
-        lines = [line for line in sys.stdin.read().splitlines() if line.strip()]
-        for output in await asyncio.gather(*(one(line) for line in lines)):
+        async def conversation(indices: list[int]) -> None:
+            state = Conversation()
+            for index in indices:
+                question, lang, _ = questions[index]
+                async with semaphore:
+                    reply = await dialogue.respond(question, lang, fallback, state)
+                outputs[index] = json.dumps(decision(question, reply), ensure_ascii=False)
+
+        await asyncio.gather(*(conversation(indices) for indices in by_user.values()))
+        for output in outputs:
             print(output)
     return 0
