@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 import secrets
 import socket
 import statistics
@@ -86,6 +87,24 @@ async def _run_dialogue(nlu: NLUClient, dialogue: Dialogue) -> dict[str, dict[st
     return results
 
 
+async def _jsonl_batch(url: str, token: str) -> dict[str, float]:
+    """``mrc ask --jsonl`` on 400 questions (the whole command, start-up included)."""
+    lines = "\n".join(json.dumps({"text": MESSAGES[i % len(MESSAGES)]}) for i in range(REQUESTS))
+    with tempfile.TemporaryDirectory() as tmp:
+        env = {**os.environ, "MRC_NLU_URL": url, "MRC_NLU_TOKEN": token,
+               "MRC_DATABASE_URL": f"sqlite:///{tmp}/ask.db", "MRC_DATA_DIR": tmp}  # fmt: skip
+        began = time.perf_counter()
+        process = await asyncio.create_subprocess_exec(
+            str(PROJECT_DIR / ".venv" / "bin" / "mrc"), "ask", "--jsonl", env=env,
+            stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.DEVNULL,
+        )  # fmt: skip
+        out, _ = await process.communicate(lines.encode())
+        elapsed = time.perf_counter() - began
+    answered = len(out.decode().splitlines())
+    return {"throughput_per_s": answered / elapsed, "seconds": elapsed}
+
+
 async def main() -> None:
     """Run the benchmarks and report."""
     model, _ = train(NLUProject(), quiet=True)
@@ -108,6 +127,7 @@ async def main() -> None:
                 dialogue = Dialogue(nlu, KnowledgeBase(db))
                 results.update(await _run_dialogue(nlu, dialogue))
                 await db.dispose()
+        results["mrc_ask_jsonl"] = await _jsonl_batch(server.url, token)
         results["rasa_after_load"] = {"rss_mb": _rss_mb(server.pid)}
     finally:
         await server.stop()

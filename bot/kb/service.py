@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import time
+from collections import Counter
 from dataclasses import dataclass
 
 from rapidfuzz import fuzz, process
@@ -15,51 +16,68 @@ from bot.db.models import ArticleTranslation
 from bot.kb.store import Answer, published
 from nlu_components.normalize import normalize
 
-#: A topic must reach this score (a sum of the matched words' IDF) to be a search hit.
-MIN_SEARCH_SCORE = 2.5
+#: A topic must reach this BM25 score to be a search hit...
+MIN_SEARCH_SCORE = 1.5
+#: ...and at least this share of the best topic's score.
+MIN_SHARE_OF_BEST = 0.5
 #: A query word matches an article word with at least this similarity (0-100, rapidfuzz).
 MIN_WORD_SIMILARITY = 82
 #: The search index is rebuilt from the database at most this often (seconds).
 INDEX_TTL = 30.0
+_K1, _B = 1.2, 0.75
 
 
 @dataclass
 class _Index:
-    """Normalised words of every topic's published translations, with their IDF."""
+    """BM25 over each topic's published translations (all languages), normalised; titles count
+    three times."""
 
-    words: dict[str, set[str]]
+    counts: dict[str, Counter[str]]
     idf: dict[str, float]
+    average_length: float
 
     @classmethod
-    def build(cls, texts: list[tuple[str, str]]) -> _Index:
-        words: dict[str, set[str]] = {}
-        for topic, text in texts:
-            words.setdefault(topic, set()).update(w for w in normalize(text).split() if len(w) > 2)
-        df: dict[str, int] = {}
-        for topic_words in words.values():
-            for word in topic_words:
-                df[word] = df.get(word, 0) + 1
-        n = len(words)
-        return cls(words, {w: math.log((n + 1) / (d + 0.5)) for w, d in df.items()})
+    def build(cls, texts: list[tuple[str, str, str]]) -> _Index:
+        counts: dict[str, Counter[str]] = {}
+        for topic, title, body in texts:
+            words = [w for w in normalize(f"{title} {title} {title} {body}").split() if len(w) > 2]
+            counts.setdefault(topic, Counter()).update(words)
+        df: Counter[str] = Counter()
+        for topic_counts in counts.values():
+            df.update(topic_counts.keys())
+        n = len(counts)
+        idf = {w: math.log(1 + (n - d + 0.5) / (d + 0.5)) for w, d in df.items()}
+        average = sum(sum(c.values()) for c in counts.values()) / max(n, 1)
+        return cls(counts, idf, average)
+
+    def _variants(self, word: str) -> set[str]:
+        """The article words that are ``word`` with a typo or another ending (for words of five
+        letters or more: short words would match too much)."""
+        if len(word) < 5:
+            return {word} & self.idf.keys()
+        found = process.extract(
+            word, list(self.idf), scorer=fuzz.ratio, score_cutoff=MIN_WORD_SIMILARITY, limit=8
+        )
+        return {str(variant) for variant, _, _ in found} | ({word} & self.idf.keys())
 
     def search(self, text: str, limit: int) -> list[str]:
-        vocabulary = list(self.idf)
-        matched: set[str] = set()
-        for word in {w for w in normalize(text).split() if len(w) > 2}:
-            if word in self.idf:
-                matched.add(word)
-            elif vocabulary:
-                best = process.extractOne(
-                    word, vocabulary, scorer=fuzz.ratio, score_cutoff=MIN_WORD_SIMILARITY
-                )
-                if best is not None:
-                    matched.add(best[0])
-        scores = {
-            topic: sum(self.idf[w] for w in matched & topic_words)
-            for topic, topic_words in self.words.items()
-        }
+        words = {w for w in normalize(text).split() if len(w) > 2}
+        matched = set().union(*(self._variants(w) for w in words)) if words else set()
+        scores: dict[str, float] = {}
+        for topic, topic_counts in self.counts.items():
+            length = sum(topic_counts.values())
+            score = 0.0
+            for word in matched:
+                tf = topic_counts.get(word, 0)
+                if tf:
+                    norm = _K1 * (1 - _B + _B * length / self.average_length)
+                    score += self.idf[word] * tf * (_K1 + 1) / (tf + norm)
+            scores[topic] = score
         ranked = sorted(scores.items(), key=lambda kv: kv[1], reverse=True)
-        return [topic for topic, score in ranked if score >= MIN_SEARCH_SCORE][:limit]
+        if not ranked or ranked[0][1] < MIN_SEARCH_SCORE:
+            return []
+        floor = ranked[0][1] * MIN_SHARE_OF_BEST
+        return [topic for topic, score in ranked if score >= max(floor, MIN_SEARCH_SCORE)][:limit]
 
 
 class KnowledgeBase:
@@ -83,7 +101,7 @@ class KnowledgeBase:
                     .join(ArticleTranslation)
                     .where(ArticleTranslation.status == "published")
                 )
-                texts = [(topic, f"{title} {body}") for topic, title, body in rows]
+                texts = [(topic, title, body) for topic, title, body in rows]
             self._index = _Index.build(texts)
             self._built_at = time.monotonic()
         return self._index
