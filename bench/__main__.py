@@ -9,8 +9,6 @@ from __future__ import annotations
 import asyncio
 import json
 import os
-import secrets
-import socket
 import statistics
 import tempfile
 import time
@@ -22,7 +20,7 @@ from bot.db import Database
 from bot.dialogue import Dialogue
 from bot.kb.service import KnowledgeBase
 from bot.nlu import NLUClient
-from bot.nlu.server import RasaServer
+from bot.nlu.server import serving
 from bot.nlu.training import NLUProject, train
 from bot.runner import prepare_database
 from bot.settings import load_settings
@@ -108,15 +106,9 @@ async def _jsonl_batch(url: str, token: str) -> dict[str, float]:
 async def main() -> None:
     """Run the benchmarks and report."""
     model, _ = train(NLUProject(), quiet=True)
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    token = secrets.token_urlsafe(16)
-    server = RasaServer(model, f"http://127.0.0.1:{port}", token)
-    await server.start()
     results: dict[str, dict[str, float]] = {}
-    try:
-        await server.wait_ready(300)
+    async with serving(model) as server:
+        token = server.token
         assert server.pid is not None
         results["rasa_idle"] = {"rss_mb": _rss_mb(server.pid)}
         async with NLUClient(server.url, token, timeout=30) as nlu:
@@ -129,8 +121,6 @@ async def main() -> None:
                 await db.dispose()
         results["mrc_ask_jsonl"] = await _jsonl_batch(server.url, token)
         results["rasa_after_load"] = {"rss_mb": _rss_mb(server.pid)}
-    finally:
-        await server.stop()
 
     print(f"{'benchmark':<24} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'msg/s':>8} {'RSS MB':>8}")
     for name, r in results.items():

@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import secrets
-import socket
 import sys
 from contextlib import AsyncExitStack
 from typing import Any
@@ -20,7 +18,7 @@ from bot.dialogue.render import to_plain
 from bot.i18n import LANGUAGES
 from bot.kb.service import KnowledgeBase
 from bot.nlu import NLUClient
-from bot.nlu.server import RasaServer, RasaStartError
+from bot.nlu.server import RasaStartError, serving
 from bot.nlu.training import NLUEnvironmentMissing, TrainingFailed, train
 from bot.runner import nlu_project, prepare_database, token_file
 from bot.settings import Settings
@@ -58,16 +56,8 @@ async def _nlu_url(settings: Settings, stack: AsyncExitStack) -> tuple[str, str 
     print("mrc ask: no NLU server at MRC_NLU_URL; starting one for this run…", file=sys.stderr)
     project = nlu_project(settings)
     model, _ = await asyncio.to_thread(train, project, quiet=True)
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    # A token of its own: the token file belongs to a long-running `mrc run` or `mrc nlu serve`.
-    server = RasaServer(
-        model, f"http://127.0.0.1:{port}", secrets.token_urlsafe(24), project=project
-    )
-    await server.start()
-    stack.push_async_callback(server.stop)
-    await server.wait_ready(settings.nlu_startup_timeout)
+    # Its own port and token: the token file belongs to a long-running `mrc run` or `nlu serve`.
+    server = await stack.enter_async_context(serving(model, project, settings.nlu_startup_timeout))
     return server.url, server.token
 
 

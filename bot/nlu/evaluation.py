@@ -21,8 +21,6 @@ import asyncio
 import csv
 import json
 import re
-import secrets
-import socket
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -32,7 +30,7 @@ from bot.dialogue.core import EMERGENCY_CONFIDENCE
 from bot.lang import detect_language
 from bot.nlu.client import NLUClient
 from bot.nlu.data import examples_in
-from bot.nlu.server import RasaServer
+from bot.nlu.server import serving
 from bot.nlu.training import NLUProject
 from bot.topics import INTENTS, TOPICS
 
@@ -203,17 +201,8 @@ def language_id_accuracy(shared_dir: Path) -> dict[str, float]:
 async def evaluate(project: NLUProject, model: Path, shared_dir: Path) -> dict[str, object]:
     """Serve ``model`` on a free loopback port and compute the figures."""
     items = load_items(project.project_dir, shared_dir)
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    token = secrets.token_urlsafe(16)
-    server = RasaServer(model, f"http://127.0.0.1:{port}", token, project=project)
-    await server.start()
-    try:
-        await server.wait_ready(300)
-        predictions = await predict(server.url, token, items)
-    finally:
-        await server.stop()
+    async with serving(model, project) as server:
+        predictions = await predict(server.url, server.token, items)
     result = metrics(items, predictions, shared_dir)
     result["model"] = model.name
     result["date"] = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")

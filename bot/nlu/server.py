@@ -12,8 +12,10 @@ import contextlib
 import ctypes
 import logging
 import os
+import secrets
 import signal
 import socket
+from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import IO
 from urllib.parse import urlsplit
@@ -171,3 +173,26 @@ class RasaServer:
             with contextlib.suppress(asyncio.CancelledError):
                 await self._supervisor
             self._supervisor = None
+
+
+def free_loopback_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on now."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@contextlib.asynccontextmanager
+async def serving(
+    model: Path, project: NLUProject | None = None, limit: float = 300.0
+) -> AsyncIterator[RasaServer]:
+    """A ready Rasa server for ``model`` on a free loopback port with a fresh token, stopped
+    on exit (for evaluation, tuning, ``mrc ask`` and the benchmarks)."""
+    url = f"http://127.0.0.1:{free_loopback_port()}"
+    server = RasaServer(model, url, secrets.token_urlsafe(24), project=project)
+    await server.start()
+    try:
+        await server.wait_ready(limit)
+        yield server
+    finally:
+        await server.stop()

@@ -12,9 +12,7 @@ import asyncio
 import csv
 import hashlib
 import json
-import secrets
 import shutil
-import socket
 import tempfile
 from collections import defaultdict
 from dataclasses import asdict, dataclass
@@ -22,7 +20,7 @@ from pathlib import Path
 
 from bot.nlu.client import NLUClient
 from bot.nlu.data import Example, examples_under
-from bot.nlu.server import RasaServer
+from bot.nlu.server import serving
 from bot.nlu.training import NLUProject, train
 
 SIB_DEV = ("tgk_Cyrl", "rus_Cyrl", "eng_Latn")
@@ -110,17 +108,8 @@ async def tune(
         dev = _write_split(project, config, split.project_dir, percent)
         sib = sib_dev_sentences(shared_dir)
         model, _ = await asyncio.to_thread(train, split, quiet=True)
-        with socket.socket() as sock:
-            sock.bind(("127.0.0.1", 0))
-            port = sock.getsockname()[1]
-        token = secrets.token_urlsafe(16)
-        server = RasaServer(model, f"http://127.0.0.1:{port}", token, project=split)
-        await server.start()
-        try:
-            await server.wait_ready(300)
-            predictions = await _parse_all(server.url, token, dev + sib)
-        finally:
-            await server.stop()
+        async with serving(model, split) as server:
+            predictions = await _parse_all(server.url, server.token, dev + sib)
     dev_preds = predictions[: len(dev)]
     per_intent: dict[str, list[bool]] = defaultdict(list)
     for gold, pred, _ in dev_preds:
