@@ -116,7 +116,9 @@ def detect_language(text: str) -> LanguageGuess:
             scores["ru"] += probability
     else:
         guess, probability = _langid(text, ("tg", "ru", "en"))
-        scores[guess] += 2.0 * probability  # type: ignore[index]
+        # py3langid is unreliable on a few words ("оператор лозим"): trust it less there.
+        weight = 2.0 if len(words) >= 4 else 1.0
+        scores[guess] += weight * probability  # type: ignore[index]
     ranked = sorted(scores.items(), key=lambda kv: kv[1], reverse=True)
     (best, top), (_, second) = ranked[0], ranked[1]
     if top <= 0.5:

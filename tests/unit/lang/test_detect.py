@@ -22,6 +22,8 @@ from bot.lang import detect_language
         ("gde mozhno oplatit patent", "ru"),
         ("Where can I pay for the patent?", "en"),
         ("registratsiya chi tavr mekunand", "tg"),
+        ("оператор лозим", "tg"),  # two words: the Tajik word decides
+        ("оператор нужен", "ru"),
         ("ya ne znayu chto delat s registraciei", "ru"),
     ],
 )
@@ -53,6 +55,6 @@ def test_accuracy_on_the_held_out_forms() -> None:
                 total[row["form"]] += 1
                 right[row["form"]] += detect_language(row["text"]).language == expected[row["form"]]
     accuracy = {form: right[form] / total[form] for form in total}
-    # Measured 2026-11-23: tg_cyrl 1.00, tg_plain 0.97, tg_latn 0.95, ru 1.00, ru_latn 0.88, en 1.00
+    # Measured 2026-11-23: tg_cyrl 1.00, tg_plain 0.98, tg_latn 0.95, ru 1.00, ru_latn 0.88, en 1.00
     assert min(accuracy.values()) >= 0.85, accuracy
     assert sum(right.values()) / sum(total.values()) >= 0.95, accuracy
