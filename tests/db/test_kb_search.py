@@ -2,17 +2,32 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import pytest
 
-from bot.db import Database
+from bot.db import Database, migrate
 from bot.kb.files import load_all
 from bot.kb.service import KnowledgeBase
 from bot.kb.store import import_articles
+from tests.db.conftest import BACKENDS, fresh_database
+
+
+@pytest.fixture(scope="module", params=BACKENDS)
+def kb_database_url(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[str]:
+    """A database of this module's own: the articles it imports are committed."""
+    gen = fresh_database(request.param, tmp_path_factory.mktemp("kb"))
+    url = next(gen)
+    migrate.upgrade(url)
+    yield url
+    next(gen, None)
 
 
 @pytest.fixture
-async def kb(database_url: str) -> KnowledgeBase:
-    db = Database(database_url)
+async def kb(kb_database_url: str) -> KnowledgeBase:
+    db = Database(kb_database_url)
     articles, problems = load_all()
     assert not problems
     async with db.session() as session:
