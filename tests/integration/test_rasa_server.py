@@ -66,3 +66,17 @@ async def test_hostile_and_odd_input_gets_a_reply(rasa_server: RasaEndpoint) -> 
             reply = await Dialogue(nlu, NoArticles()).respond(text, "tg")
             assert reply.text
             assert not reply.degraded
+
+
+@pytest.mark.parametrize(
+    "junk",
+    ["😀" * 50, "1" * 5000, "?!?!", "\u200b" * 10 + "...", "ы" * 4096, "<script>alert(1)</script>"],
+)
+async def test_junk_is_never_answered_with_an_article(rasa_server: RasaEndpoint, junk: str) -> None:
+    """Emoji, digits, a 4,096-character message, invisible characters, markup: no crash, and a
+    reply that asks again instead of guessing a topic."""
+    async with NLUClient(rasa_server.url, rasa_server.token, timeout=10) as nlu:
+        reply = await Dialogue(nlu, NoArticles()).respond(junk, "ru")
+    assert reply.action in {"fallback", "out_of_scope", "clarify"}, (reply.intent, reply.confidence)
+    assert not reply.escalate
+    assert reply.text
