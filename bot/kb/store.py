@@ -161,16 +161,23 @@ class Answer:
 
 
 async def published(session: AsyncSession, topic: str, language: str) -> Answer | None:
-    """The published translation of ``topic`` in ``language``, else in ru, en, tg."""
-    row = await session.scalar(select(ArticleRow).where(ArticleRow.topic == topic))
-    if row is None:
-        return None
-    by_language = {t.language: t for t in row.translations if t.status == "published"}
+    """The published translation of ``topic`` in ``language``, else in ru, en, tg (one query)."""
+    rows = (
+        await session.execute(
+            select(
+                ArticleTranslation.language, ArticleTranslation.title, ArticleTranslation.body,
+                ArticleRow.related, ArticleRow.urgent,
+            )
+            .join(ArticleRow)
+            .where(ArticleRow.topic == topic, ArticleTranslation.status == "published")
+        )
+    ).all()  # fmt: skip
+    by_language = {row.language: row for row in rows}
     for candidate in (language, *FALLBACK_LANGUAGES):
-        translation = by_language.get(candidate)
-        if translation is not None:
+        row = by_language.get(candidate)
+        if row is not None:
             return Answer(
-                topic, candidate, translation.title, translation.body, tuple(row.related),
-                row.urgent, None if candidate == language else language,
+                topic, candidate, row.title, row.body, tuple(row.related), row.urgent,
+                None if candidate == language else language,
             )  # fmt: skip
     return None
