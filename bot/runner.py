@@ -18,10 +18,9 @@ from bot.db import Database, migrate
 from bot.demo.chat import run_chat
 from bot.dialogue import Dialogue
 from bot.history import purge_expired
-from bot.kb.files import load_all
 from bot.kb.service import KnowledgeBase
 from bot.kb.store import import_articles
-from bot.kb.validate import validate
+from bot.kb.validate import check
 from bot.nlu import NLUClient
 from bot.nlu.server import RasaServer, RasaStartError
 from bot.nlu.training import NLUEnvironmentMissing, NLUProject, TrainingFailed, train
@@ -81,8 +80,7 @@ async def nlu_service(
 async def prepare_database(settings: Settings, db: Database) -> None:
     """Migrate, then bring the knowledge-base files into the database (staff edits are kept)."""
     await asyncio.to_thread(migrate.upgrade, settings.database_url)
-    articles, problems = load_all()
-    problems += validate(articles)
+    articles, problems = check()
     for problem in problems:
         log.warning("knowledge base: %s", problem)
     broken = {problem.split(":", 1)[0] for problem in problems}

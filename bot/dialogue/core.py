@@ -193,9 +193,7 @@ class Dialogue:
         if top is None or confidence < MIN_CONFIDENCE:
             return await self._fallback(t, text, base, conversation)
         if top == "request_human":
-            message = t.gettext(
-                "Handing the conversation to an MRC operator is not available in this version yet."
-            )
+            message = self._no_operator_yet(t)
             return Reply(
                 message,
                 t.language,
@@ -278,7 +276,7 @@ class Dialogue:
         if part + 1 < len(parts):
             choices.append(Choice(t.gettext("Show more"), f"more:{topic}:{part + 1}"))
         related = [r for r in answer.related if r in TOPIC_TITLES][:3]
-        choices += [Choice(t.gettext(TOPIC_TITLES[r]), f"topic:{r}") for r in related]
+        choices += [self._topic_choice(t, r) for r in related]
         if part + 1 >= len(parts):
             lines.append(t.gettext("Was this helpful?"))
             choices += [
@@ -300,7 +298,7 @@ class Dialogue:
         )
 
     def _clarify(self, t: Translator, topics: list[str], base: Understood) -> Reply:
-        choices = tuple(Choice(t.gettext(TOPIC_TITLES[k]), f"topic:{k}") for k in topics)
+        choices = tuple(self._topic_choice(t, k) for k in topics)
         message = t.gettext("Did you mean one of these topics?")
         return Reply(
             message,
@@ -326,7 +324,7 @@ class Dialogue:
             message = t.gettext(
                 "Sorry, I did not understand. Please write your question in other words."
             )
-        choices = [Choice(t.gettext(TOPIC_TITLES[k]), f"topic:{k}") for k in found]
+        choices = [self._topic_choice(t, k) for k in found]
         choices += [self._menu_choice(t), self._human_choice(t)]
         if conversation.failed_in_row >= 1:
             choices.insert(0, choices.pop())  # the person first
@@ -350,7 +348,7 @@ class Dialogue:
             message = t.gettext(
                 "I cannot understand messages right now. Please try again in a few minutes."
             )
-        choices = tuple(Choice(t.gettext(TOPIC_TITLES[k]), f"topic:{k}") for k in found)
+        choices = tuple(self._topic_choice(t, k) for k in found)
         return Reply(
             message,
             t.language,
@@ -381,12 +379,10 @@ class Dialogue:
             )
         kind, topic, extra = match.group(1) or match.group(4), match.group(2), match.group(3)
         if kind == "menu":
-            choices = tuple(Choice(t.gettext(TOPIC_TITLES[k]), f"topic:{k}") for k in TOPICS)
+            choices = tuple(self._topic_choice(t, k) for k in TOPICS)
             return Reply(t.gettext("Choose a topic:"), language, action="menu", choices=choices)
         if kind == "human":
-            message = t.gettext(
-                "Handing the conversation to an MRC operator is not available in this version yet."
-            )
+            message = self._no_operator_yet(t)
             return Reply(message, language, action="escalate", escalate=True)
         if kind == "fb":
             conversation.feedback.append((topic, extra == "up"))
@@ -403,6 +399,16 @@ class Dialogue:
         reply = await self._answer(t, topic, Understood(topic, 1.0), part=part)
         conversation.last_topic = topic
         return reply
+
+    @staticmethod
+    def _topic_choice(t: Translator, topic: str) -> Choice:
+        return Choice(t.gettext(TOPIC_TITLES[topic]), f"topic:{topic}")
+
+    @staticmethod
+    def _no_operator_yet(t: Translator) -> str:
+        return t.gettext(
+            "Handing the conversation to an MRC operator is not available in this version yet."
+        )
 
     @staticmethod
     def _menu_choice(t: Translator) -> Choice:

@@ -7,16 +7,15 @@ import sys
 from pathlib import Path
 
 from bot.db import Database, migrate
-from bot.kb.files import KB_DIR, load_all, write_article
+from bot.kb.files import KB_DIR, write_article
 from bot.kb.store import export_articles, import_articles
-from bot.kb.validate import validate
+from bot.kb.validate import check
 from bot.settings import Settings
 
 
 def validate_command(kb_dir: Path = KB_DIR) -> int:
     """Print every problem of the files; 1 if there is any."""
-    articles, problems = load_all(kb_dir)
-    problems += validate(articles)
+    articles, problems = check(kb_dir)
     for problem in problems:
         print(problem)
     translations = sum(len(a.translations) for a in articles.values())
@@ -27,8 +26,7 @@ def validate_command(kb_dir: Path = KB_DIR) -> int:
 
 
 async def _import(settings: Settings, force: bool, kb_dir: Path) -> int:
-    articles, problems = load_all(kb_dir)
-    problems += validate(articles)
+    articles, problems = check(kb_dir)
     if problems:
         for problem in problems:
             print(problem, file=sys.stderr)

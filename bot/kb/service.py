@@ -35,6 +35,7 @@ class _Index:
     counts: dict[str, Counter[str]]
     idf: dict[str, float]
     average_length: float
+    vocabulary: list[str]
 
     @classmethod
     def build(cls, texts: list[tuple[str, str, str]]) -> _Index:
@@ -48,7 +49,7 @@ class _Index:
         n = len(counts)
         idf = {w: math.log(1 + (n - d + 0.5) / (d + 0.5)) for w, d in df.items()}
         average = sum(sum(c.values()) for c in counts.values()) / max(n, 1)
-        return cls(counts, idf, average)
+        return cls(counts, idf, average, list(idf))
 
     def _variants(self, word: str) -> set[str]:
         """The article words that are ``word`` with a typo or another ending (for words of five
@@ -56,7 +57,7 @@ class _Index:
         if len(word) < 5:
             return {word} & self.idf.keys()
         found = process.extract(
-            word, list(self.idf), scorer=fuzz.ratio, score_cutoff=MIN_WORD_SIMILARITY, limit=8
+            word, self.vocabulary, scorer=fuzz.ratio, score_cutoff=MIN_WORD_SIMILARITY, limit=8
         )
         return {str(variant) for variant, _, _ in found} | ({word} & self.idf.keys())
 

@@ -20,7 +20,7 @@ from urllib.parse import urlsplit
 
 from bot import PROJECT_DIR
 from bot.i18n import LANGUAGES
-from bot.kb.files import Article
+from bot.kb.files import KB_DIR, Article, load_all
 from bot.lang import detect_language
 from bot.topics import TOPICS
 
@@ -67,6 +67,12 @@ def validate(
     for topic, article in sorted(articles.items()):
         problems += [f"{topic}: {p}" for p in _article_problems(article, articles, shared_root)]
     return problems
+
+
+def check(kb_dir: Path = KB_DIR) -> tuple[dict[str, Article], list[str]]:
+    """Read the articles under ``kb_dir`` and validate them: ``(articles, problems)``."""
+    articles, problems = load_all(kb_dir)
+    return articles, problems + validate(articles)
 
 
 def _article_problems(

@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import secrets
 import signal
-import socket
 import subprocess
 import time
 from collections.abc import Iterator
@@ -16,6 +15,7 @@ import httpx
 import pytest
 
 from bot.nlu.server import RasaServer
+from bot.nlu.server import free_loopback_port as free_port
 from bot.nlu.training import NLUProject, rasa_environment, train
 
 
@@ -26,13 +26,6 @@ class RasaEndpoint:
     url: str
     token: str
     pid: int
-
-
-def free_port() -> int:
-    """A TCP port on loopback that nothing listens on now."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def processes_matching(*needles: str) -> list[int]:
