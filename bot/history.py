@@ -6,9 +6,10 @@ can delete everything of theirs; messages older than the retention period are pu
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
+from typing import Any
 
-from sqlalchemy import delete
+from sqlalchemy import delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.base import utcnow
@@ -45,3 +46,48 @@ async def delete_user_data(session: AsyncSession, user: User) -> None:
     await session.execute(delete(Message).where(Message.user_id == user.id))
     await session.execute(delete(Feedback).where(Feedback.user_id == user.id))
     await session.delete(user)
+
+
+async def summary(session: AsyncSession, user: User) -> tuple[int, datetime | None]:
+    """How many of the user's messages are kept, and when the oldest was sent."""
+    row = (
+        await session.execute(
+            select(func.count(Message.id), func.min(Message.created_at)).where(
+                Message.user_id == user.id
+            )
+        )
+    ).one()
+    return int(row[0]), row[1]
+
+
+async def export_user_data(session: AsyncSession, user: User) -> dict[str, Any]:
+    """Everything kept about a user, for them to see (``/privacy`` → "Send me my data")."""
+    messages = await session.scalars(
+        select(Message).where(Message.user_id == user.id).order_by(Message.created_at)
+    )
+    feedback = await session.scalars(
+        select(Feedback).where(Feedback.user_id == user.id).order_by(Feedback.created_at)
+    )
+    return {
+        "user": {
+            "channel": user.channel,
+            "id": user.external_id,
+            "language": user.language,
+            "consent_at": user.consent_at.isoformat() if user.consent_at else None,
+            "created_at": user.created_at.isoformat(),
+        },
+        "messages": [
+            {
+                "sent_at": m.created_at.isoformat(),
+                "text": m.text,
+                "language": m.language,
+                "bot_action": m.action,
+                "article": m.article,
+            }
+            for m in messages
+        ],
+        "feedback": [
+            {"at": f.created_at.isoformat(), "topic": f.topic, "helpful": f.helpful}
+            for f in feedback
+        ],
+    }

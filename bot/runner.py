@@ -10,8 +10,10 @@ import sys
 from collections.abc import AsyncIterator
 from contextlib import AsyncExitStack, asynccontextmanager
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
+from urllib.parse import urlsplit
 
+from telegram import Update
 from telegram.error import InvalidToken, TelegramError
 
 from bot.db import Database, migrate
@@ -25,6 +27,9 @@ from bot.nlu import NLUClient
 from bot.nlu.server import RasaServer, RasaStartError
 from bot.nlu.training import NLUEnvironmentMissing, NLUProject, TrainingFailed, train
 from bot.settings import Settings
+
+if TYPE_CHECKING:
+    from bot.telegram.context import MRCApplication, Services
 
 log = logging.getLogger(__name__)
 
@@ -118,7 +123,7 @@ async def run(settings: Settings, *, demo: bool = False, stdin: TextIO = sys.std
         token = server.token if server else _external_token(settings)
         nlu = NLUClient(settings.nlu_url, token, settings.nlu_timeout)
         stack.push_async_callback(nlu.aclose)
-        dialogue = Dialogue(nlu, KnowledgeBase(db))
+        dialogue = Dialogue(nlu, KnowledgeBase(db), settings.article_part_chars)
         if settings.telegram_token is None or demo:
             if server:
                 print("Starting the NLU server…", file=sys.stderr)
@@ -140,10 +145,12 @@ async def _run_telegram(
     stop: asyncio.Event,
     stack: AsyncExitStack,
 ) -> None:
-    from bot.telegram.app import build_application
+    from bot.telegram.app import build_application, replay_unfinished
+    from bot.telegram.commands import register_commands
     from bot.telegram.context import Services
 
-    application = build_application(Services(settings, db, dialogue))
+    services = Services(settings, db, dialogue)
+    application = build_application(services)
     try:
         await application.initialize()  # calls getMe: a bad token or URL fails here, fast
     except InvalidToken:
@@ -153,16 +160,66 @@ async def _run_telegram(
             f"cannot reach the Telegram Bot API at {settings.telegram_base_url} ({exc})"
         ) from None
     stack.push_async_callback(application.shutdown)
+    await register_commands(application.bot, settings.default_language)
+    await services.inbox.purge()
     if server:
         await server.wait_ready(settings.nlu_startup_timeout)
-    assert application.updater is not None
     await application.start()
-    stack.push_async_callback(application.stop)
-    await application.updater.start_polling(drop_pending_updates=False)
-    stack.push_async_callback(application.updater.stop)
-    log.info("MRC Assistant is running on Telegram as @%s", application.bot.username)
+    stack.push_async_callback(application.stop)  # handles what is queued, then stops
+    await replay_unfinished(application, services)
+    if settings.webhook_url:
+        await _start_webhook(settings, application, services, stack)
+    else:
+        assert application.updater is not None
+        await application.updater.start_polling(
+            allowed_updates=Update.ALL_TYPES, drop_pending_updates=False
+        )
+        stack.push_async_callback(application.updater.stop)
+        log.info("MRC Assistant is running on Telegram as @%s", application.bot.username)
     await stop.wait()
     log.info("stopping")
+
+
+async def _start_webhook(
+    settings: Settings, application: MRCApplication, services: Services, stack: AsyncExitStack
+) -> None:
+    """Serve the webhook on the local web server and tell Telegram where it is."""
+    from starlette.applications import Starlette
+
+    from bot.telegram.webhook import webhook_route
+    from bot.web.server import WebServer
+
+    assert settings.webhook_url is not None
+    secret = (
+        settings.webhook_secret.get_secret_value()
+        if settings.webhook_secret
+        else secrets.token_urlsafe(32)
+    )
+    path = urlsplit(settings.webhook_url).path or "/"
+    web = WebServer(
+        Starlette(routes=[webhook_route(path, application, services, secret)]),
+        settings.web_host,
+        settings.web_port,
+    )
+    try:
+        await web.start()
+    except (OSError, SystemExit) as exc:
+        raise StartupError(
+            f"cannot listen on {settings.web_host}:{settings.web_port} ({exc})"
+        ) from None
+    stack.push_async_callback(web.stop)
+    await application.bot.set_webhook(
+        settings.webhook_url,
+        secret_token=secret,
+        allowed_updates=Update.ALL_TYPES,
+        drop_pending_updates=False,
+    )
+    print(f"Webhook receiver listening on http://{web.host}:{web.port}{path}", flush=True)
+    log.info(
+        "MRC Assistant is running on Telegram as @%s (webhook %s)",
+        application.bot.username,
+        settings.webhook_url,
+    )
 
 
 def run_sync(settings: Settings, *, demo: bool = False) -> int:

@@ -6,6 +6,7 @@ per setting, e.g. ``MRC_STAFF_CHAT_ID: must be an integer (got 'abc')``.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any, Literal
 
@@ -72,6 +73,19 @@ class Settings(BaseSettings):
     telegram_token: SecretStr | None = None
     telegram_base_url: str = "https://api.telegram.org/bot"
     staff_chat_id: int | None = None
+    #: Webhook mode when set: the public HTTPS address Telegram posts updates to.
+    webhook_url: str | None = None
+    #: Telegram sends it with every webhook request; a random one per run when unset.
+    webhook_secret: SecretStr | None = None
+    #: The local web server (the webhook receiver) listens here.
+    web_host: str = "127.0.0.1"
+    web_port: int = Field(default=8080, ge=0, le=65535)
+    #: Inbound flood control: at most this many messages and button presses per user ...
+    flood_limit: int = Field(default=8, ge=1, le=1000)
+    #: ... in this many seconds.
+    flood_window: float = Field(default=10.0, gt=0, le=3600)
+    #: Articles longer than this many characters are shown in parts, with "Show more".
+    article_part_chars: int = Field(default=1500, ge=200, le=100_000)
 
     nlu_url: str = "http://127.0.0.1:5005"
     nlu_token: SecretStr | None = None
@@ -84,7 +98,7 @@ class Settings(BaseSettings):
     def _database_url(cls, value: str) -> str:
         return async_database_url(value)
 
-    @field_validator("telegram_token", "nlu_token", mode="before")
+    @field_validator("telegram_token", "nlu_token", "webhook_secret", "webhook_url", mode="before")
     @classmethod
     def _empty_secret_is_none(cls, value: object) -> object:
         return None if value == "" else value
@@ -93,6 +107,22 @@ class Settings(BaseSettings):
     @classmethod
     def _empty_chat_is_none(cls, value: object) -> object:
         return None if value == "" else value
+
+    @field_validator("webhook_url")
+    @classmethod
+    def _webhook_url(cls, value: str | None) -> str | None:
+        if value is not None and not value.startswith(("https://", "http://")):
+            raise ValueError("must be an https:// URL (Telegram only posts to HTTPS)")
+        return value
+
+    @field_validator("webhook_secret")
+    @classmethod
+    def _webhook_secret(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and not re.fullmatch(
+            r"[A-Za-z0-9_-]{1,256}", value.get_secret_value()
+        ):
+            raise ValueError("must be 1-256 characters of A-Z, a-z, 0-9, _ and -")
+        return value
 
     @field_validator("telegram_base_url", "nlu_url")
     @classmethod

@@ -42,3 +42,33 @@ TOPIC_TITLES: dict[str, str] = {
 
 TOPICS = tuple(TOPIC_TITLES)
 INTENTS = CONVERSATION_INTENTS + TOPICS
+
+#: The menu: categories of topics (key -> English title, topics in menu order).
+CATEGORIES: dict[str, tuple[str, tuple[str, ...]]] = {
+    "before": (
+        N_("Before you leave"),
+        ("pre_departure", "job_search_abroad", "medical_exam_insurance", "language_exam"),
+    ),
+    "legal": (
+        N_("Documents and legal stay"),
+        (
+            "work_patent",
+            "migration_registration",
+            "entry_ban",
+            "passport_documents",
+            "citizenship_foreign",
+        ),
+    ),
+    "work": (N_("Work and money"), ("labour_rights", "remittances")),
+    "family": (
+        N_("Family, children and citizenship"),
+        ("child_born_abroad", "family_matters", "citizenship_tajik", "education"),
+    ),
+    "return": (N_("Returning and the diaspora"), ("return_reintegration", "diaspora_engagement")),
+    "help": (N_("Help and contacts"), ("emergency_help", "consulate_contacts", "mrc_services")),
+}
+
+
+def category_of(topic: str) -> str | None:
+    """The menu category a topic is listed in."""
+    return next((key for key, (_, topics) in CATEGORIES.items() if topic in topics), None)

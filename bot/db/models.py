@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import JSON, CheckConstraint, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import JSON, BigInteger, CheckConstraint, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, WriteOnlyMapped, mapped_column, relationship
 
 from bot.db.base import Base, utcnow
@@ -164,3 +164,19 @@ class Feedback(Base):
     language: Mapped[str] = mapped_column(String(2))
     helpful: Mapped[bool]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class InboundUpdate(Base):
+    """A Telegram update as it arrived: claimed once, so a duplicate is dropped, and kept until
+    it is handled, so that an update is not lost when the bot stops in the middle of it.
+
+    The payload (which holds the user's message) is erased as soon as the update is handled;
+    the id alone is kept for two days to recognise late duplicates.
+    """
+
+    __tablename__ = "inbound_updates"
+
+    update_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    payload: Mapped[dict[str, object] | None] = mapped_column(JSON)
+    received_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    handled_at: Mapped[datetime | None]

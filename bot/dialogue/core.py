@@ -22,11 +22,11 @@ from typing import Protocol
 
 from babel import Locale
 
-from bot.i18n import Translator
+from bot.i18n import LANGUAGES, Translator
 from bot.kb.store import Answer
 from bot.lang import detect_language
 from bot.nlu import NLUClient, NLUError, NLUResult
-from bot.topics import TOPIC_TITLES, TOPICS
+from bot.topics import CATEGORIES, TOPIC_TITLES, TOPICS, category_of
 
 log = logging.getLogger(__name__)
 
@@ -44,7 +44,13 @@ CANDIDATE_CONFIDENCE = 0.1
 #: Articles longer than this are shown in parts, with "Show more".
 MAX_PART_CHARS = 1500
 SMALLTALK = ("greet", "goodbye", "thanks", "bot_challenge")
-_PAYLOAD = re.compile(r"^(topic|more|fb):([a-z_]{2,40})(?::(\d{1,2}|up|down))?$|^(human|menu)$")
+#: A message is answered in the language it is written in, rather than the chosen one, when
+#: language identification is at least this sure and the message has at least this many words.
+SWITCH_CONFIDENCE = 0.6
+SWITCH_MIN_WORDS = 3
+_PAYLOAD = re.compile(
+    r"^(?:(topic|more|fb|cat|lang):([a-z_]{2,40})(?::(\d{1,2}|up|down))?|(human|menu))$"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,27 +116,54 @@ def clean_text(text: str) -> str:
     return " ".join(text.split())[:MAX_MESSAGE_CHARS]
 
 
+def _pieces(paragraph: str, limit: int) -> list[str]:
+    """A paragraph longer than ``limit`` in pieces cut at line ends, else at spaces."""
+    pieces: list[str] = []
+    rest = paragraph
+    while len(rest) > limit:
+        cut = rest.rfind("\n", 0, limit + 1)
+        if cut <= 0:
+            cut = rest.rfind(" ", 0, limit + 1)
+        if cut <= 0:
+            cut = limit
+        pieces.append(rest[:cut].rstrip())
+        rest = rest[cut:].lstrip()
+    pieces.append(rest)
+    return pieces
+
+
 def split_parts(body: str, limit: int = MAX_PART_CHARS) -> list[str]:
-    """The article body in parts of at most ``limit`` characters, cut between paragraphs."""
+    """The article body in parts of at most ``limit`` characters, cut between paragraphs
+    (a paragraph longer than ``limit`` is cut at line ends or spaces; nothing is dropped)."""
     parts: list[str] = []
     current = ""
     for paragraph in body.split("\n\n"):
-        candidate = f"{current}\n\n{paragraph}" if current else paragraph
-        if len(candidate) <= limit or not current:
-            current = candidate
-        else:
-            parts.append(current)
-            current = paragraph
+        for piece in _pieces(paragraph, limit):
+            candidate = f"{current}\n\n{piece}" if current else piece
+            if len(candidate) <= limit or not current:
+                current = candidate
+            else:
+                parts.append(current)
+                current = piece
     parts.append(current)
-    return [p[:limit] if len(p) > limit else p for p in parts]
+    return parts
+
+
+def language_name(language: str) -> str:
+    """The language's own name for itself ("тоҷикӣ", "русский", "English")."""
+    return Locale.parse(language).get_display_name(language) or language
 
 
 class Dialogue:
     """The dialogue policy; one instance serves every user and channel."""
 
-    def __init__(self, nlu: NLUClient, articles: Articles) -> None:
+    def __init__(
+        self, nlu: NLUClient, articles: Articles, part_chars: int = MAX_PART_CHARS
+    ) -> None:
         self.nlu = nlu
         self.articles = articles
+        #: Articles longer than this are shown in parts, with "Show more".
+        self.part_chars = part_chars
 
     def greeting(self, language: str) -> Reply:
         """The greeting that opens a conversation."""
@@ -155,7 +188,18 @@ class Dialogue:
         the message is written in, else in ``fallback``."""
         conversation = conversation or Conversation()
         cleaned = clean_text(text)
-        detected = detect_language(cleaned).language if cleaned else None
+        guess = detect_language(cleaned) if cleaned else None
+        detected = guess.language if guess else None
+        switch_to = None
+        if (
+            language
+            and guess
+            and guess.language
+            and guess.language != language
+            and guess.confidence >= SWITCH_CONFIDENCE
+            and len(cleaned.split()) >= SWITCH_MIN_WORDS
+        ):
+            switch_to = language = guess.language
         language = language or detected or fallback
         t = Translator(language)
         if not cleaned:
@@ -177,6 +221,12 @@ class Dialogue:
             conversation.failed_in_row = 0
         if reply.article:
             conversation.last_topic = reply.article
+        if switch_to:
+            offer = Choice(
+                t.gettext("Always answer in {language}", language=language_name(switch_to)),
+                f"lang:{switch_to}",
+            )
+            reply = replace(reply, choices=(*reply.choices, offer))
         return replace(reply, detected=detected)
 
     async def _decide(
@@ -256,7 +306,7 @@ class Dialogue:
                 intent=base.intent,
                 confidence=base.confidence,
             )
-        parts = split_parts(answer.body)
+        parts = split_parts(answer.body, self.part_chars)
         part = min(max(part, 0), len(parts) - 1)
         lines = []
         if answer.fell_back_from:
@@ -365,11 +415,15 @@ class Dialogue:
         """The reply to a button (or a numbered choice); forged or stale payloads change nothing."""
         conversation = conversation or Conversation()
         t = Translator(language)
-        match = _PAYLOAD.match(payload)
+        match = _PAYLOAD.fullmatch(payload)
         if (
             match is None
-            or (match.group(2) and match.group(1) != "fb" and match.group(2) not in TOPICS)
-            or (match.group(1) == "fb" and match.group(2) not in TOPICS)
+            or (match.group(1) in {"topic", "more", "fb"} and match.group(2) not in TOPICS)
+            or (match.group(1) == "cat" and match.group(2) not in CATEGORIES)
+            or (match.group(1) == "lang" and match.group(2) not in LANGUAGES)
+            or (match.group(3) is not None and match.group(1) not in {"more", "fb"})
+            or (match.group(1) == "more" and not (match.group(3) or "").isdigit())
+            or (match.group(1) == "fb" and match.group(3) not in {"up", "down"})
         ):
             return Reply(
                 t.gettext("This button has expired. Please write your question again."),
@@ -379,8 +433,18 @@ class Dialogue:
             )
         kind, topic, extra = match.group(1) or match.group(4), match.group(2), match.group(3)
         if kind == "menu":
-            choices = tuple(self._topic_choice(t, k) for k in TOPICS)
-            return Reply(t.gettext("Choose a topic:"), language, action="menu", choices=choices)
+            return self.menu(language)
+        if kind == "cat":
+            title, topics = CATEGORIES[topic]
+            choices = (*(self._topic_choice(t, k) for k in topics), self._back_choice(t))
+            message = t.gettext("{category}: choose a topic.", category=t.gettext(title))
+            return Reply(message, language, action="menu", choices=choices)
+        if kind == "lang":
+            t = Translator(topic)
+            message = t.gettext(
+                "I will answer in {language} from now on.", language=language_name(topic)
+            )
+            return Reply(message, topic, action="language", choices=(self._menu_choice(t),))
         if kind == "human":
             message = self._no_operator_yet(t)
             return Reply(message, language, action="escalate", escalate=True)
@@ -398,7 +462,25 @@ class Dialogue:
         part = int(extra) if kind == "more" and extra and extra.isdigit() else 0
         reply = await self._answer(t, topic, Understood(topic, 1.0), part=part)
         conversation.last_topic = topic
+        category = category_of(topic)
+        if kind == "topic" and category:
+            reply = replace(
+                reply, choices=(*reply.choices, self._back_choice(t, f"cat:{category}"))
+            )
         return reply
+
+    def menu(self, language: str) -> Reply:
+        """The topic menu: categories first, then their topics."""
+        t = Translator(language)
+        choices = tuple(
+            Choice(t.gettext(title), f"cat:{key}") for key, (title, _) in CATEGORIES.items()
+        )
+        message = t.gettext("Choose a subject:")
+        return Reply(message, language, action="menu", choices=(*choices, self._human_choice(t)))
+
+    @staticmethod
+    def _back_choice(t: Translator, payload: str = "menu") -> Choice:
+        return Choice(t.gettext("⬅️ Back"), payload)
 
     @staticmethod
     def _topic_choice(t: Translator, topic: str) -> Choice:

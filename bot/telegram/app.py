@@ -1,19 +1,31 @@
-"""Builds the python-telegram-bot application."""
+"""Builds the python-telegram-bot application: handlers in three groups.
+
+Group -1 admits an update (once only, not too fast), group 0 handles it, group 1 marks it done.
+"""
 
 from __future__ import annotations
 
+import logging
+
+from telegram import Update
 from telegram.ext import (
-    AIORateLimiter,
     ApplicationBuilder,
     CallbackQueryHandler,
     CommandHandler,
     ContextTypes,
     MessageHandler,
+    TypeHandler,
     filters,
 )
 
-from bot.telegram import handlers
+from bot.telegram import buttons, commands, errors, guard, messages, privacy
 from bot.telegram.context import BotData, Context, MRCApplication, Services
+from bot.telegram.ratelimit import ChatRateLimiter
+
+log = logging.getLogger(__name__)
+
+PRIVATE = filters.ChatType.PRIVATE
+NEW = filters.UpdateType.MESSAGE
 
 
 def build_application(services: Services) -> MRCApplication:
@@ -26,13 +38,43 @@ def build_application(services: Services) -> MRCApplication:
         .token(settings.telegram_token.get_secret_value())
         .base_url(settings.telegram_base_url)
         .context_types(context_types)
-        .rate_limiter(AIORateLimiter(max_retries=3))
-        .concurrent_updates(True)
+        .rate_limiter(ChatRateLimiter())
+        .concurrent_updates(256)
         .build()
     )
     application.bot_data.services = services
-    application.add_handler(CommandHandler("start", handlers.start))
-    application.add_handler(MessageHandler(filters.TEXT & ~filters.COMMAND, handlers.text_message))
-    application.add_handler(CallbackQueryHandler(handlers.button))
-    application.add_error_handler(handlers.error_handler)
+    application.add_handler(TypeHandler(Update, guard.admit), group=-1)
+    for name, callback in (
+        ("start", commands.start),
+        ("menu", commands.menu),
+        ("language", commands.language),
+        ("help", commands.help_command),
+        ("human", commands.human),
+        ("privacy", privacy.privacy),
+        ("deletemydata", privacy.delete_my_data),
+    ):
+        application.add_handler(CommandHandler(name, callback, filters=PRIVATE & NEW))
+    application.add_handler(MessageHandler(PRIVATE & NEW & filters.COMMAND, commands.help_command))
+    application.add_handler(
+        MessageHandler(PRIVATE & NEW & filters.TEXT & ~filters.COMMAND, messages.text_message)
+    )
+    application.add_handler(
+        MessageHandler(PRIVATE & filters.UpdateType.EDITED_MESSAGE, messages.edited_message)
+    )
+    application.add_handler(MessageHandler(PRIVATE & NEW & ~filters.TEXT, messages.other_message))
+    application.add_handler(CallbackQueryHandler(privacy.privacy_button, pattern=r"^(del|data):"))
+    application.add_handler(CallbackQueryHandler(buttons.button))
+    application.add_handler(TypeHandler(Update, guard.finish), group=1)
+    application.add_error_handler(errors.error_handler)
     return application
+
+
+async def replay_unfinished(application: MRCApplication, services: Services) -> int:
+    """Queue the updates a previous run received but did not finish; return how many."""
+    payloads = await services.inbox.unfinished()
+    for payload in payloads:
+        update = Update.de_json(payload, application.bot)
+        await application.update_queue.put(update)
+    if payloads:
+        log.info("handling %d updates left unfinished by the previous run", len(payloads))
+    return len(payloads)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from telegram.ext import Application, CallbackContext, ExtBot
@@ -10,6 +10,8 @@ from telegram.ext import Application, CallbackContext, ExtBot
 from bot.db import Database
 from bot.dialogue import Conversation, Dialogue
 from bot.settings import Settings
+from bot.telegram.flood import FloodGuard
+from bot.telegram.inbox import Inbox
 
 
 @dataclass
@@ -19,6 +21,12 @@ class Services:
     settings: Settings
     db: Database
     dialogue: Dialogue
+    inbox: Inbox = field(init=False)
+    flood: FloodGuard = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.inbox = Inbox(self.db)
+        self.flood = FloodGuard(self.settings.flood_limit, self.settings.flood_window)
 
 
 class BotData:
@@ -40,6 +48,11 @@ class Context(CallbackContext[ExtBot[None], dict[object, object], dict[object, o
         if not isinstance(conversation, Conversation):
             conversation = data["conversation"] = Conversation()
         return conversation
+
+    def forget_conversation(self) -> None:
+        """Drop what is remembered of the conversation (after the user deletes their data)."""
+        if self.user_data is not None:
+            self.user_data.clear()
 
     @property
     def services(self) -> Services:

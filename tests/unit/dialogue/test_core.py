@@ -9,6 +9,7 @@ import pytest
 
 from bot.dialogue import Conversation, Dialogue
 from bot.dialogue.core import clean_text, split_parts
+from bot.topics import CATEGORIES, TOPICS
 from bot.kb.store import Answer
 from bot.nlu import NLUClient
 
@@ -147,16 +148,51 @@ async def test_buttons_are_checked_never_trusted() -> None:
     topic = await d.press("topic:work_patent", "en")
     assert (topic.action, topic.article) == ("answer", "work_patent")
     for forged in ["topic:../../etc", "topic:no_such_topic", "fb:work_patent:maybe", "x" * 70,
-                   "", "menu:1", "more:work_patent:999999"]:  # fmt: skip
+                   "", "menu:1", "more:work_patent:999999", "cat:nope", "lang:de",
+                   "cat:legal:1", "lang:en:up", "topic:work_patent\n"]:  # fmt: skip
         reply = await d.press(forged, "en")
         assert reply.text.startswith("This button has expired"), forged
-    menu = await d.press("menu", "ru")
-    assert menu.text == "Выберите тему:"
-    assert len(menu.choices) == 20
     conversation = Conversation()
     down = await d.press("fb:work_patent:down", "en", conversation)
     assert conversation.feedback == [("work_patent", False)]
     assert down.choices[0].payload == "human"
+
+
+async def test_menu_goes_down_to_articles_and_back() -> None:
+    d = dialogue()
+    menu = await d.press("menu", "ru")
+    assert menu.text == "Выберите раздел:"
+    categories = [c.payload for c in menu.choices if c.payload.startswith("cat:")]
+    assert len(categories) == len(CATEGORIES)
+    assert menu.choices[-1].payload == "human"
+    listed = [t for key in CATEGORIES for t in CATEGORIES[key][1]]
+    assert sorted(listed) == sorted(TOPICS)  # every topic is in exactly one category
+    legal = await d.press("cat:legal", "en")
+    assert legal.text == "Documents and legal stay: choose a topic."
+    assert [c.payload for c in legal.choices][:2] == [
+        "topic:work_patent",
+        "topic:migration_registration",
+    ]
+    assert legal.choices[-1].payload == "menu"
+    article = await d.press("topic:work_patent", "en")
+    assert article.choices[-1].payload == "cat:legal"
+
+
+async def test_language_button_changes_the_reply_language() -> None:
+    reply = await dialogue().press("lang:ru", "en")
+    assert (reply.action, reply.language) == ("language", "ru")
+    assert reply.text == "Теперь я буду отвечать на языке: русский."
+
+
+async def test_a_message_in_another_language_is_answered_in_it_with_an_offer() -> None:
+    d = dialogue([("work_patent", 0.95)])
+    reply = await d.respond("How do I get a work patent in Russia?", "ru")
+    assert reply.language == "en"
+    assert reply.choices[-1].payload == "lang:en"
+    assert reply.choices[-1].label == "Always answer in English"
+    short = await d.respond("patent", "ru")  # too short to be sure: stays in Russian
+    assert short.language == "ru"
+    assert all(c.payload != "lang:en" for c in short.choices)
 
 
 async def test_long_articles_come_in_parts_with_show_more() -> None:
@@ -164,6 +200,10 @@ async def test_long_articles_come_in_parts_with_show_more() -> None:
     assert len(parts) == 3
     assert all(len(p) <= 1500 for p in parts)
     assert parts[0].startswith("Paragraph 0")
+    one_paragraph = " ".join(f"word{i}" for i in range(1000))  # 8,890 characters, no blank line
+    pieces = split_parts(one_paragraph, 1500)
+    assert all(len(p) <= 1500 for p in pieces)
+    assert " ".join(pieces).split() == one_paragraph.split()  # nothing dropped
 
 
 def test_clean_text_normalises_and_strips_invisible_characters() -> None:
@@ -185,7 +225,7 @@ async def test_without_a_chosen_language_the_reply_follows_the_message() -> None
     assert (english.language, english.detected) == ("en", "en")
     russian = await d.respond("kak oplatit patent", None, fallback="tg")
     assert russian.language == "ru"
-    chosen = await d.respond("how do I pay for the patent", "tg", fallback="en")
-    assert (chosen.language, chosen.detected) == ("tg", "en")
+    chosen = await d.respond("patent pay", "tg", fallback="en")  # too short to switch
+    assert chosen.language == "tg"
     unknown = await d.respond("👍", None, fallback="ru")
     assert unknown.language == "ru"

@@ -1,0 +1,76 @@
+"""Inbound updates: each one handled once, and none lost when the bot stops in the middle.
+
+An update is *claimed* when it arrives (a row keyed by its ``update_id``; a second delivery of
+the same update finds the row and is dropped) and marked *done* once handled, which also erases
+its payload. Updates claimed but never done (the process was killed) are handled again at the
+next start.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from sqlalchemy import delete, select, update
+from sqlalchemy.exc import IntegrityError
+
+from bot.db import Database
+from bot.db.base import utcnow
+from bot.db.models import InboundUpdate
+
+#: Ids of handled updates are kept this long to recognise late duplicates (Telegram keeps
+#: undelivered updates for 24 hours).
+KEEP_IDS = timedelta(days=2)
+
+
+class Inbox:
+    """The claim / done / replay protocol over the ``inbound_updates`` table."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+        #: Updates already claimed (by the webhook, or replayed at start-up).
+        self.preclaimed: set[int] = set()
+
+    async def claim(self, update_id: int, payload: dict[str, Any]) -> bool:
+        """Record the update; False when it was already received (a duplicate)."""
+        if update_id in self.preclaimed:
+            self.preclaimed.discard(update_id)
+            return True
+        try:
+            async with self.db.session() as session:
+                session.add(InboundUpdate(update_id=update_id, payload=payload))
+        except IntegrityError:
+            return False
+        return True
+
+    async def done(self, update_id: int) -> None:
+        """Mark the update handled and erase what it said."""
+        async with self.db.session() as session:
+            await session.execute(
+                update(InboundUpdate)
+                .where(InboundUpdate.update_id == update_id)
+                .values(handled_at=utcnow(), payload=None)
+            )
+
+    async def unfinished(self) -> list[dict[str, Any]]:
+        """Payloads of updates claimed but not handled (oldest first), now claimed for replay."""
+        async with self.db.session() as session:
+            rows = await session.scalars(
+                select(InboundUpdate)
+                .where(InboundUpdate.handled_at.is_(None), InboundUpdate.payload.is_not(None))
+                .order_by(InboundUpdate.update_id)
+            )
+            payloads = [dict(row.payload) for row in rows if row.payload]
+        self.preclaimed.update(int(str(p["update_id"])) for p in payloads)
+        return payloads
+
+    async def purge(self, keep: timedelta = KEEP_IDS) -> int:
+        """Forget handled updates older than ``keep``; return how many."""
+        async with self.db.session() as session:
+            result = await session.execute(
+                delete(InboundUpdate).where(
+                    InboundUpdate.received_at < utcnow() - keep,
+                    InboundUpdate.handled_at.is_not(None),
+                )
+            )
+        return int(result.rowcount or 0)  # type: ignore[attr-defined]

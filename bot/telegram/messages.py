@@ -1,0 +1,89 @@
+"""Messages from users: text to the dialogue core; anything else gets a helpful word."""
+
+from __future__ import annotations
+
+import contextlib
+
+from telegram import Message, Update
+from telegram.constants import ChatAction
+from telegram.error import TelegramError
+
+from bot import history, users
+from bot.dialogue import Choice
+from bot.i18n import Translator
+from bot.telegram.context import Context
+from bot.telegram.profile import chosen_language, language_of, telegram_language
+from bot.telegram.send import send_reply, send_text
+
+
+async def text_message(update: Update, context: Context) -> None:
+    """Answer a free-text message through the dialogue core."""
+    message, tg_user = update.effective_message, update.effective_user
+    if message is None or message.text is None or tg_user is None:
+        return
+    with contextlib.suppress(TelegramError):  # the answer matters, the typing indicator not
+        await message.chat.send_action(ChatAction.TYPING)
+    chosen = await chosen_language(update, context)
+    fallback = telegram_language(update, context)
+    dialogue = context.services.dialogue
+    reply = await dialogue.respond(message.text, chosen, fallback, context.conversation)
+    await send_reply(context.bot, message.chat_id, reply)
+    async with context.services.db.session() as session:
+        user = await users.get_or_create(session, "telegram", str(tg_user.id))
+        await history.log_message(session, user, message.text, reply)
+
+
+def _kind(message: Message) -> str:
+    if message.voice or message.audio or message.video_note:
+        return "voice"
+    if message.photo or message.document or message.video:
+        return "file"
+    if message.location or message.venue:
+        return "location"
+    if message.contact:
+        return "contact"
+    return "other"
+
+
+def _about(kind: str, t: Translator) -> str:
+    if kind == "voice":
+        return t.gettext(
+            "I cannot listen to voice messages yet. Please write your question in words."
+        )
+    if kind == "file":
+        return t.gettext(
+            "I cannot read photos or documents. Please do not send pictures of your passport or "
+            "other documents here: write your question in words instead."
+        )
+    if kind == "location":
+        return t.gettext(
+            "I do not use locations. Please write the country or city your question is about."
+        )
+    if kind == "contact":
+        return t.gettext(
+            "Please do not send phone numbers or contacts here: I do not need them. Write your "
+            "question in words."
+        )
+    return t.gettext("I understand only text. Please write your question in words.")
+
+
+async def other_message(update: Update, context: Context) -> None:
+    """Voice, photos, documents, stickers, locations, contacts: say what the bot can do."""
+    message = update.effective_message
+    if message is None:
+        return
+    t = Translator(await language_of(update, context))
+    choices = (Choice(t.gettext("Topics"), "menu"), Choice(t.gettext("Talk to a person"), "human"))
+    await send_text(context.bot, message.chat_id, _about(_kind(message), t), choices)
+
+
+async def edited_message(update: Update, context: Context) -> None:
+    """An edited message: ask for the correction as a new message."""
+    message = update.edited_message
+    if message is None:
+        return
+    t = Translator(await language_of(update, context))
+    text = t.gettext(
+        "I answer new messages only. Please send your corrected question as a new message."
+    )
+    await send_text(context.bot, message.chat_id, text)

@@ -1,0 +1,128 @@
+"""/privacy and /deletemydata: users see what is kept about them, get a copy, delete it."""
+
+from __future__ import annotations
+
+import json
+from datetime import timedelta
+from zoneinfo import ZoneInfo
+
+from babel.dates import format_date
+from telegram import InputFile, Message, Update
+
+from bot import history, users
+from bot.db.base import utcnow
+from bot.dialogue import Choice
+from bot.i18n import Translator
+from bot.telegram.context import Context
+from bot.telegram.profile import language_of
+from bot.telegram.send import send_text
+
+#: A "Yes, delete" button older than this has expired (a stale tap must not delete anything).
+CONFIRM_FOR = timedelta(minutes=15)
+TIMEZONE = ZoneInfo("Asia/Dushanbe")
+
+
+async def privacy(update: Update, context: Context) -> None:
+    """What is stored and for how long, what is stored now, and the buttons to get or delete it."""
+    chat, tg_user = update.effective_chat, update.effective_user
+    if chat is None or tg_user is None:
+        return
+    language = await language_of(update, context)
+    t = Translator(language)
+    days = context.services.settings.message_retention_days
+    async with context.services.db.session() as session:
+        user = await users.get_or_create(session, "telegram", str(tg_user.id))
+        count, oldest = await history.summary(session, user)
+    paragraphs = [
+        t.ngettext(
+            "What I keep: your Telegram number (not your name or phone number), the language "
+            "you chose, your messages with what I answered, and your 👍/👎. Messages are deleted "
+            "after {n} day.",
+            "What I keep: your Telegram number (not your name or phone number), the language "
+            "you chose, your messages with what I answered, and your 👍/👎. Messages are deleted "
+            "after {n} days.",
+            days,
+        ),
+        t.gettext(
+            "Staff of the Migrant Resource Centre read messages I could not answer, to improve "
+            "the answers. Nobody else sees them."
+        ),
+    ]
+    if oldest is not None:
+        when = format_date(oldest.astimezone(TIMEZONE), format="long", locale=language)
+        paragraphs.append(
+            t.ngettext(
+                "Now kept: {n} message, since {date}.",
+                "Now kept: {n} messages, the oldest from {date}.",
+                count,
+                date=when,
+            )
+        )
+    else:
+        paragraphs.append(t.gettext("Now kept: no messages."))
+    choices = (
+        Choice(t.gettext("📄 Send me my data"), "data:export"),
+        Choice(t.gettext("🗑 Delete my data"), "del:ask"),
+    )
+    await send_text(context.bot, chat.id, "\n\n".join(paragraphs), choices)
+
+
+async def delete_my_data(update: Update, context: Context) -> None:
+    """Ask for confirmation before deleting everything."""
+    chat = update.effective_chat
+    if chat is None:
+        return
+    t = Translator(await language_of(update, context))
+    message = t.gettext(
+        "Delete everything I keep about you: your language, your messages and your feedback? "
+        "This cannot be undone."
+    )
+    choices = (
+        Choice(t.gettext("Yes, delete everything"), "del:yes"),
+        Choice(t.gettext("No, keep it"), "del:no"),
+    )
+    await send_text(context.bot, chat.id, message, choices)
+
+
+async def privacy_button(update: Update, context: Context) -> None:
+    """The buttons of /privacy and /deletemydata (``data:export``, ``del:ask|yes|no``)."""
+    query, chat, tg_user = update.callback_query, update.effective_chat, update.effective_user
+    if query is None or chat is None or tg_user is None:
+        return
+    await query.answer()
+    data = query.data or ""
+    language = await language_of(update, context)
+    t = Translator(language)
+    if data == "del:ask":
+        await delete_my_data(update, context)
+    elif data == "del:no":
+        await send_text(context.bot, chat.id, t.gettext("Nothing was deleted."))
+    elif data == "del:yes":
+        sent = query.message.date if isinstance(query.message, Message) else None
+        if sent is None or utcnow() - sent > CONFIRM_FOR:
+            message = t.gettext("This button has expired. Send /deletemydata again.")
+            await send_text(context.bot, chat.id, message)
+            return
+        async with context.services.db.session() as session:
+            user = await users.get_or_create(session, "telegram", str(tg_user.id))
+            await history.delete_user_data(session, user)
+        context.forget_conversation()
+        message = t.gettext(
+            "Done: everything I kept about you has been deleted. If you write again, I start "
+            "afresh. (The messages in this chat stay on your phone; you can clear the chat in "
+            "Telegram.)"
+        )
+        await send_text(context.bot, chat.id, message)
+    elif data == "data:export":
+        async with context.services.db.session() as session:
+            user = await users.get_or_create(session, "telegram", str(tg_user.id))
+            data_dict = await history.export_user_data(session, user)
+        payload = json.dumps(data_dict, ensure_ascii=False, indent=2).encode()
+        await context.bot.send_document(
+            chat.id,
+            InputFile(payload, filename="mrc-my-data.json"),
+            caption=t.gettext("Everything I keep about you."),
+        )
+    else:
+        message = t.gettext("This button has expired. Please write your question again.")
+        await send_text(context.bot, chat.id, message)
