@@ -177,6 +177,6 @@ class InboundUpdate(Base):
     __tablename__ = "inbound_updates"
 
     update_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
-    payload: Mapped[dict[str, object] | None] = mapped_column(JSON)
+    payload: Mapped[dict[str, object] | None] = mapped_column(JSON(none_as_null=True))
     received_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
     handled_at: Mapped[datetime | None]

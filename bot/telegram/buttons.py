@@ -67,10 +67,10 @@ async def button(update: Update, context: Context) -> None:
         and await edit_reply(query.message, reply)
     ):
         return
-    await send_reply(context.bot, chat_id, reply)
-    if len(conversation.feedback) > before:
+    if len(conversation.feedback) > before:  # kept before the thanks is sent
         topic, helpful = conversation.feedback[-1]
-        await _drop_feedback_buttons(query.message)
         async with context.services.db.session() as session:
             user = await users.get_or_create(session, "telegram", str(tg_user.id))
             await history.record_feedback(session, user, topic, language, helpful)
+        await _drop_feedback_buttons(query.message)
+    await send_reply(context.bot, chat_id, reply)

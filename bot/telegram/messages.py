@@ -27,10 +27,10 @@ async def text_message(update: Update, context: Context) -> None:
     fallback = telegram_language(update, context)
     dialogue = context.services.dialogue
     reply = await dialogue.respond(message.text, chosen, fallback, context.conversation)
-    await send_reply(context.bot, message.chat_id, reply)
-    async with context.services.db.session() as session:
+    async with context.services.db.session() as session:  # kept before the reply is sent
         user = await users.get_or_create(session, "telegram", str(tg_user.id))
         await history.log_message(session, user, message.text, reply)
+    await send_reply(context.bot, message.chat_id, reply)
 
 
 def _kind(message: Message) -> str:
@@ -45,7 +45,7 @@ def _kind(message: Message) -> str:
     return "other"
 
 
-def _about(kind: str, t: Translator) -> str:
+def about_media(kind: str, t: Translator) -> str:
     if kind == "voice":
         return t.gettext(
             "I cannot listen to voice messages yet. Please write your question in words."
@@ -74,7 +74,7 @@ async def other_message(update: Update, context: Context) -> None:
         return
     t = Translator(await language_of(update, context))
     choices = (Choice(t.gettext("Topics"), "menu"), Choice(t.gettext("Talk to a person"), "human"))
-    await send_text(context.bot, message.chat_id, _about(_kind(message), t), choices)
+    await send_text(context.bot, message.chat_id, about_media(_kind(message), t), choices)
 
 
 async def edited_message(update: Update, context: Context) -> None:

@@ -7,7 +7,7 @@ from collections.abc import AsyncIterator
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import select, update
+from sqlalchemy import select, text, update
 
 from bot.db import Database, migrate
 from bot.db.base import utcnow
@@ -44,6 +44,10 @@ async def test_unfinished_updates_are_replayed_and_done_erases_the_text(db: Data
     async with db.session() as session:
         rows = (await session.scalars(select(InboundUpdate))).all()
         assert [(r.update_id, r.payload) for r in rows] == [(1, None), (2, None)]
+        erased = await session.scalar(
+            text("SELECT count(*) FROM inbound_updates WHERE payload IS NULL")
+        )
+        assert erased == 2  # SQL NULL, not a JSON null that still takes a row's space
     assert await Inbox(db).unfinished() == []
 
 

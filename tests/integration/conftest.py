@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import os
+import queue
 import secrets
 import signal
 import subprocess
+import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import IO
 
 import httpx
 import pytest
@@ -17,6 +20,36 @@ import pytest
 from bot.nlu.server import RasaServer
 from bot.nlu.server import free_loopback_port as free_port
 from bot.nlu.training import NLUProject, rasa_environment, train
+
+
+class Output:
+    """Collects a stream in a thread so the test can wait for text without blocking."""
+
+    def __init__(self, stream: IO[str]) -> None:
+        self.text = ""
+        self._lines: queue.Queue[str] = queue.Queue()
+        threading.Thread(target=self._pump, args=(stream,), daemon=True).start()
+
+    def _pump(self, stream: IO[str]) -> None:
+        for chunk in iter(lambda: stream.read(1), ""):
+            self._lines.put(chunk)
+
+    def drain(self) -> str:
+        """Everything read so far."""
+        while True:
+            try:
+                self.text += self._lines.get_nowait()
+            except queue.Empty:
+                return self.text
+
+    def wait_for(self, needle: str, seconds: float) -> str:
+        deadline = time.monotonic() + seconds
+        while needle not in self.text:
+            try:
+                self.text += self._lines.get(timeout=max(0.0, deadline - time.monotonic()))
+            except queue.Empty:
+                pytest.fail(f"{needle!r} did not appear in {seconds:.0f} s; got:\n{self.text}")
+        return self.text
 
 
 @dataclass(frozen=True)

@@ -3,43 +3,18 @@
 from __future__ import annotations
 
 import os
-import queue
 import signal
 import subprocess
-import threading
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import IO
 
 import pytest
 
 from bot import PROJECT_DIR
-from tests.integration.conftest import free_port, processes_matching, wait_until
+from tests.integration.conftest import Output, free_port, processes_matching, wait_until
 
 MRC = str(PROJECT_DIR / ".venv" / "bin" / "mrc")
-
-
-class Output:
-    """Collects a stream in a thread so the test can wait for text without blocking."""
-
-    def __init__(self, stream: IO[str]) -> None:
-        self.text = ""
-        self._lines: queue.Queue[str] = queue.Queue()
-        threading.Thread(target=self._pump, args=(stream,), daemon=True).start()
-
-    def _pump(self, stream: IO[str]) -> None:
-        for chunk in iter(lambda: stream.read(1), ""):
-            self._lines.put(chunk)
-
-    def wait_for(self, needle: str, seconds: float) -> str:
-        deadline = time.monotonic() + seconds
-        while needle not in self.text:
-            try:
-                self.text += self._lines.get(timeout=max(0.0, deadline - time.monotonic()))
-            except queue.Empty:
-                pytest.fail(f"{needle!r} did not appear in {seconds:.0f} s; got:\n{self.text}")
-        return self.text
 
 
 @pytest.fixture

@@ -43,11 +43,24 @@ def test_every_problem_is_reported_on_its_own_line(monkeypatch: pytest.MonkeyPat
 
 
 def test_secrets_are_never_echoed(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("MRC_TELEGRAM_TOKEN", "123:secret")
+    monkeypatch.setenv("MRC_TELEGRAM_TOKEN", "123:tokenvalue")
+    monkeypatch.setenv("MRC_WEBHOOK_SECRET", "hookvalue")
     settings = load_settings()
-    assert "secret" not in repr(settings)
+    assert "tokenvalue" not in repr(settings)
+    assert "hookvalue" not in repr(settings)
     assert settings.telegram_token is not None
-    assert settings.telegram_token.get_secret_value() == "123:secret"
+    assert settings.telegram_token.get_secret_value() == "123:tokenvalue"
+
+
+def test_webhook_settings_are_checked(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("MRC_WEBHOOK_URL", "ftp://example.org/hook")
+    monkeypatch.setenv("MRC_WEBHOOK_SECRET", "has spaces!")
+    with pytest.raises(SettingsError) as caught:
+        load_settings()
+    assert sorted(p.split(":")[0] for p in caught.value.problems) == [
+        "MRC_WEBHOOK_SECRET",
+        "MRC_WEBHOOK_URL",
+    ]
 
 
 def test_settings_come_from_a_dotenv_file(tmp_path, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]

@@ -9,9 +9,9 @@ import pytest
 
 from bot.dialogue import Conversation, Dialogue
 from bot.dialogue.core import clean_text, split_parts
-from bot.topics import CATEGORIES, TOPICS
 from bot.kb.store import Answer
 from bot.nlu import NLUClient
+from bot.topics import CATEGORIES, TOPICS
 
 BODY = "**What to do**\n- Apply within 30 days.\n\n**Where to check**\n- мвд.рф"
 
