@@ -19,6 +19,7 @@ from telegram.ext import (
 )
 
 from bot.telegram import buttons, commands, errors, guard, messages, privacy
+from bot.telegram.bot import build_bot
 from bot.telegram.context import BotData, Context, MRCApplication, Services
 from bot.telegram.ratelimit import ChatRateLimiter
 
@@ -35,10 +36,14 @@ def build_application(services: Services) -> MRCApplication:
     context_types = ContextTypes(context=Context, bot_data=BotData)
     application: MRCApplication = (
         ApplicationBuilder()
-        .token(settings.telegram_token.get_secret_value())
-        .base_url(settings.telegram_base_url)
+        .bot(
+            build_bot(
+                settings.telegram_token.get_secret_value(),
+                settings.telegram_base_url,
+                ChatRateLimiter(),
+            )
+        )
         .context_types(context_types)
-        .rate_limiter(ChatRateLimiter())
         .concurrent_updates(256)
         .build()
     )

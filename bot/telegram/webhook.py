@@ -38,12 +38,17 @@ def webhook_route(path: str, application: MRCApplication, services: Services, se
             return Response(status_code=413)
         try:
             data = json.loads(body)
-            update = Update.de_json(data, application.bot)
-        except (ValueError, TypeError, KeyError):
-            log.warning("refused a malformed webhook request")
+        except ValueError:
+            log.warning("refused a webhook request that is not JSON")
             return Response(status_code=400)
         if not isinstance(data, dict) or not isinstance(data.get("update_id"), int):
+            log.warning("refused a webhook request without an update_id")
             return Response(status_code=400)
+        try:
+            update = Update.de_json(data, application.bot)
+        except Exception:  # accepted and dropped: Telegram would send it again for ever
+            log.warning("dropped update %d: not a valid Telegram update", data["update_id"])
+            return Response(status_code=200)
         if not await services.inbox.claim(update.update_id, data):
             log.info("dropped update %d: already received", update.update_id)
             return Response(status_code=200)

