@@ -53,7 +53,8 @@ class ChatRateLimiter(AIORateLimiter):
         chat_id: Any = data.get("chat_id")
         with contextlib.suppress(TypeError, ValueError):
             chat_id = int(chat_id)
-        if isinstance(chat_id, int) and chat_id > 0 and endpoint.startswith(_SENDS):
+        message = endpoint.startswith(_SENDS) and endpoint != "sendChatAction"
+        if isinstance(chat_id, int) and chat_id > 0 and message:
             async with self._limiter(chat_id):
                 return await super().process_request(
                     callback, args, kwargs, endpoint, data, rate_limit_args

@@ -131,6 +131,7 @@ def emu() -> Iterator[BotAPIEmulator]:
     """The Bot API emulator of one test module."""
     with BotAPIEmulator() as emulator:
         yield emulator
+        emulator.assert_no_violations()  # also what the bots did while starting and stopping
 
 
 @pytest.fixture(autouse=True)
