@@ -18,8 +18,9 @@ QUESTIONS = [
     ({"text": "патентро чӣ тавр гирам"}, "answer", "work_patent", "tg"),
     ({"text": "kak oplatit patent"}, "answer", "work_patent", "ru"),
     ({"text": "how do I check if I have an entry ban to Russia"}, "answer", "entry_ban", "en"),
+    # Written clearly in Tajik by someone who chose Russian: answered in Tajik (with an offer).
     ({"text": "регистрация чанд рӯз бояд кунам", "lang": "ru"}, "answer",
-     "migration_registration", "ru"),
+     "migration_registration", "tg"),
     ({"text": "помогите брата избили и закрыли на стройке"}, "escalate", "emergency_help", "ru"),
     ({"text": "оператор лозим"}, "escalate", None, "tg"),
     ({"text": "salom"}, "smalltalk", None, "tg"),

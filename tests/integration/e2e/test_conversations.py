@@ -32,6 +32,14 @@ def read_to_the_end(
     return message, seen
 
 
+def choose_language(emu: BotAPIEmulator, user: EmuUser, language: str) -> None:
+    """/start, then the preselected language: the notice, the confirmation and the menu."""
+    emu.send_text(user, "/start")
+    emu.wait_for(user.id)
+    emu.press(user, "✓ " + language_name(language))
+    emu.wait_for(user.id, 2, after=1)
+
+
 def users_row(bot: BotProcess, user_id: int) -> list[tuple[object, ...]]:
     return bot.query(
         "SELECT id, language, consent_at FROM users WHERE channel = 'telegram' AND external_id = ?",
@@ -133,10 +141,7 @@ def test_a_message_in_another_language_is_answered_in_it_with_an_offer_to_switch
     emu: BotAPIEmulator, bot: BotProcess
 ) -> None:
     user = emu.user("Rustam", language_code="ru")
-    emu.send_text(user, "/start")
-    emu.wait_for(user.id)
-    emu.press(user, "✓ русский")
-    emu.wait_for(user.id, 2, after=1)
+    choose_language(emu, user, "ru")
     emu.send_text(user, "How do I get a work patent in Russia?")
     [answer] = emu.wait_for(user.id, after=3)
     assert is_article(answer)
@@ -246,10 +251,7 @@ def test_deletemydata_removes_the_profile_messages_and_feedback(
     emu: BotAPIEmulator, bot: BotProcess
 ) -> None:
     user = emu.user("Forget me", language_code="en")
-    emu.send_text(user, "/start")
-    emu.wait_for(user.id)
-    emu.press(user, "✓ English")
-    emu.wait_for(user.id, 2, after=1)
+    choose_language(emu, user, "en")
     emu.send_text(user, "How do I get a work patent in Russia?")
     [first] = emu.wait_for(user.id, after=3)
     _, seen = read_to_the_end(emu, user, Translator("en"), first, 4)
