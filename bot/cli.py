@@ -168,6 +168,26 @@ def cmd_kb(args: argparse.Namespace) -> int:
     return kb.export_command(settings)
 
 
+def cmd_tickets(args: argparse.Namespace) -> int:
+    """Tickets: export every ticket with its transcript (JSON or CSV) to stdout."""
+    from bot.db import Database
+    from bot.escalation.tickets import export
+
+    settings = _settings()
+    setup_logging(settings.log_level, console_level="WARNING")
+
+    async def run() -> str:
+        db = Database(settings.database_url)
+        try:
+            async with db.session() as session:
+                return await export(session, args.format)
+        finally:
+            await db.dispose()
+
+    sys.stdout.write(asyncio.run(run()))
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of ``mrc``."""
     parser = argparse.ArgumentParser(prog="mrc", description="MRC Assistant")
@@ -202,6 +222,10 @@ def build_parser() -> argparse.ArgumentParser:
     kb = sub.add_parser("kb", help="the knowledge base")
     kb.add_argument("action", choices=("validate", "import", "export"))
     kb.add_argument("--force", action="store_true", help="import: overwrite staff edits")
+
+    tickets = sub.add_parser("tickets", help="escalated conversations")
+    tickets.add_argument("action", choices=("export",))
+    tickets.add_argument("--format", choices=("json", "csv"), default="json")
     return parser
 
 
@@ -215,6 +239,7 @@ _COMMANDS = {
     ("nlu", "tune"): cmd_nlu_tune,
     ("db", "upgrade"): cmd_db_upgrade,
     ("kb", None): cmd_kb,
+    ("tickets", None): cmd_tickets,
 }
 
 

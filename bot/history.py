@@ -42,7 +42,11 @@ async def purge_expired(session: AsyncSession, retention_days: int) -> int:
 
 
 async def delete_user_data(session: AsyncSession, user: User) -> None:
-    """Delete a user with their messages and feedback."""
+    """Delete a user with their messages, feedback and tickets (the staff group keeps the
+    copies Telegram holds there; operators are asked to delete the topic)."""
+    from bot.escalation.tickets import delete_personal_content
+
+    await delete_personal_content(session, user.id)
     await session.execute(delete(Message).where(Message.user_id == user.id))
     await session.execute(delete(Feedback).where(Feedback.user_id == user.id))
     await session.delete(user)

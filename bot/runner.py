@@ -19,6 +19,7 @@ from telegram.error import InvalidToken, TelegramError
 from bot.db import Database, migrate
 from bot.demo.chat import run_chat
 from bot.dialogue import Dialogue
+from bot.escalation.tickets import purge_closed
 from bot.history import purge_expired
 from bot.kb.service import KnowledgeBase
 from bot.kb.store import import_articles
@@ -93,8 +94,13 @@ async def prepare_database(settings: Settings, db: Database) -> None:
     async with db.session() as session:
         report = await import_articles(session, valid)
         purged = await purge_expired(session, settings.message_retention_days)
+        purged += await purge_closed(session, settings.message_retention_days)
     if purged:
-        log.info("deleted %d messages older than %d days", purged, settings.message_retention_days)
+        log.info(
+            "deleted %d messages and closed tickets older than %d days",
+            purged,
+            settings.message_retention_days,
+        )
     for name in report.conflicts:
         log.warning(
             "knowledge base: %s was edited by staff; the file version was not imported", name

@@ -7,6 +7,7 @@ per setting, e.g. ``MRC_STAFF_CHAT_ID: must be an integer (got 'abc')``.
 from __future__ import annotations
 
 import re
+from datetime import date
 from pathlib import Path
 from typing import Any, Literal
 
@@ -73,6 +74,14 @@ class Settings(BaseSettings):
     telegram_token: SecretStr | None = None
     telegram_base_url: str = "https://api.telegram.org/bot"
     staff_chat_id: int | None = None
+    #: The language of the staff group (handoff cards, commands' answers): tg, ru or en.
+    staff_language: Language = "ru"
+    #: When operators answer (Dushanbe time), e.g. "Mon-Fri 09:00-18:00; Sat 10:00-14:00".
+    office_hours: str = "Mon-Fri 09:00-18:00"
+    #: Days the office is closed, as ISO dates separated by commas.
+    holidays: str = ""
+    #: A ticket without an operator's answer is raised again after this many minutes.
+    escalation_remind_minutes: float = Field(default=15.0, gt=0, le=24 * 60)
     #: Webhook mode when set: the public HTTPS address Telegram posts updates to.
     webhook_url: str | None = None
     #: Telegram sends it with every webhook request; a random one per run when unset.
@@ -107,6 +116,26 @@ class Settings(BaseSettings):
     @classmethod
     def _empty_chat_is_none(cls, value: object) -> object:
         return None if value == "" else value
+
+    @field_validator("office_hours")
+    @classmethod
+    def _office_hours(cls, value: str) -> str:
+        from bot.escalation.hours import parse_windows
+
+        parse_windows(value)  # raises OfficeHoursError, a ValueError, with the reason
+        return value
+
+    @field_validator("holidays")
+    @classmethod
+    def _holidays(cls, value: str) -> str:
+        for day in filter(None, (d.strip() for d in value.split(","))):
+            date.fromisoformat(day)
+        return value
+
+    @property
+    def holiday_dates(self) -> tuple[date, ...]:
+        """``holidays`` as dates."""
+        return tuple(date.fromisoformat(d.strip()) for d in self.holidays.split(",") if d.strip())
 
     @field_validator("webhook_url")
     @classmethod

@@ -4,7 +4,17 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import JSON, BigInteger, CheckConstraint, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    CheckConstraint,
+    ForeignKey,
+    Index,
+    String,
+    Text,
+    UniqueConstraint,
+    text,
+)
 from sqlalchemy.orm import Mapped, WriteOnlyMapped, mapped_column, relationship
 
 from bot.db.base import Base, utcnow
@@ -27,6 +37,8 @@ class User(Base):
     language: Mapped[str | None] = mapped_column(String(2))
     #: When the user accepted the privacy notice; ``None`` until they do.
     consent_at: Mapped[datetime | None]
+    #: The migrant's topic in the staff forum group, reused for all their tickets.
+    staff_thread_id: Mapped[int | None] = mapped_column(BigInteger, index=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_seen_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
@@ -180,3 +192,54 @@ class InboundUpdate(Base):
     payload: Mapped[dict[str, object] | None] = mapped_column(JSON(none_as_null=True))
     received_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
     handled_at: Mapped[datetime | None]
+
+
+OPEN_TICKET = text("status IN ('waiting', 'in_progress')")
+
+
+class Ticket(Base):
+    """A conversation handed to people: who, why, how urgent, and how it went."""
+
+    __tablename__ = "tickets"
+    __table_args__ = (
+        CheckConstraint("status IN ('waiting', 'in_progress', 'closed')", name="status"),
+        CheckConstraint("rating IS NULL OR rating BETWEEN 1 AND 5", name="rating"),
+        # One open ticket per migrant, even with several bot workers.
+        Index(
+            "uq_tickets_one_open_per_user",
+            "user_id",
+            unique=True,
+            sqlite_where=OPEN_TICKET,
+            postgresql_where=OPEN_TICKET,
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    language: Mapped[str] = mapped_column(String(2))
+    #: 0 normal, 1 high, 2 urgent (emergencies; raised while a ticket waits).
+    priority: Mapped[int] = mapped_column(default=0)
+    status: Mapped[str] = mapped_column(String(16), default="waiting", index=True)
+    #: request (asked for a person), emergency, feedback, fallback.
+    reason: Mapped[str] = mapped_column(String(32))
+    question: Mapped[str] = mapped_column(Text)
+    intent: Mapped[str | None] = mapped_column(String(64))
+    confidence: Mapped[float | None]
+    opened_at: Mapped[datetime] = mapped_column(default=utcnow)
+    first_reply_at: Mapped[datetime | None]
+    closed_at: Mapped[datetime | None]
+    reminded_at: Mapped[datetime | None]
+    resolution: Mapped[str | None] = mapped_column(String(200))
+    rating: Mapped[int | None]
+
+
+class TicketEntry(Base):
+    """A line of a ticket's transcript: the migrant, an operator, an internal note, the bot."""
+
+    __tablename__ = "ticket_entries"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    ticket_id: Mapped[int] = mapped_column(ForeignKey("tickets.id", ondelete="CASCADE"), index=True)
+    author: Mapped[str] = mapped_column(String(16))
+    text: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

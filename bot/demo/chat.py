@@ -85,7 +85,18 @@ async def run_chat(
             reply = await dialogue.press(payload, chosen or language, conversation)
         else:
             reply = await dialogue.respond(line, chosen, language, conversation)
+        if reply.action == "language":
+            chosen = language = reply.language
+            t = Translator(language)
         print(to_plain(reply.text), file=stdout)
+        if reply.escalate:
+            print(
+                Translator(reply.language).gettext(
+                    "(This is the local demo: no operator is connected here. On Telegram, your "
+                    "question would reach an MRC operator.)"
+                ),
+                file=stdout,
+            )
         choices = reply.choices
         for number, choice in enumerate(choices, 1):
             print(f"  [{number}] {choice.label}", file=stdout)

@@ -95,6 +95,8 @@ class Conversation:
     """What the policy remembers of one user's conversation."""
 
     failed_in_row: int = 0
+    #: The last question the user wrote (what a person is asked about if they ask for one).
+    last_question: str | None = None
     last_topic: str | None = None
     feedback: list[tuple[str, bool]] = field(default_factory=list)
 
@@ -215,6 +217,8 @@ class Dialogue:
             log.warning("NLU unavailable: %s", exc)
             return await self._degraded(t, cleaned, detected)
         reply = await self._decide(t, cleaned, result, conversation)
+        if reply.intent not in SMALLTALK and reply.intent != "request_human":
+            conversation.last_question = cleaned
         if reply.action == "fallback":
             conversation.failed_in_row += 1
         else:
@@ -243,7 +247,7 @@ class Dialogue:
         if top is None or confidence < MIN_CONFIDENCE:
             return await self._fallback(t, text, base, conversation)
         if top == "request_human":
-            message = self._no_operator_yet(t)
+            message = self._handing_over(t)
             return Reply(
                 message,
                 t.language,
@@ -446,7 +450,7 @@ class Dialogue:
             )
             return Reply(message, topic, action="language", choices=(self._menu_choice(t),))
         if kind == "human":
-            message = self._no_operator_yet(t)
+            message = self._handing_over(t)
             return Reply(message, language, action="escalate", escalate=True)
         if kind == "fb":
             conversation.feedback.append((topic, extra == "up"))
@@ -487,10 +491,8 @@ class Dialogue:
         return Choice(t.gettext(TOPIC_TITLES[topic]), f"topic:{topic}")
 
     @staticmethod
-    def _no_operator_yet(t: Translator) -> str:
-        return t.gettext(
-            "Handing the conversation to an MRC operator is not available in this version yet."
-        )
+    def _handing_over(t: Translator) -> str:
+        return t.gettext("I will pass your question to a person from the MRC.")
 
     @staticmethod
     def _menu_choice(t: Translator) -> Choice:

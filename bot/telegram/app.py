@@ -18,9 +18,10 @@ from telegram.ext import (
     filters,
 )
 
-from bot.telegram import buttons, commands, errors, guard, messages, privacy
+from bot.telegram import buttons, commands, errors, guard, handoff, messages, privacy, staff
 from bot.telegram.bot import build_bot
 from bot.telegram.context import BotData, Context, MRCApplication, Services
+from bot.telegram.ordering import PerChatUpdateProcessor
 from bot.telegram.ratelimit import ChatRateLimiter
 
 log = logging.getLogger(__name__)
@@ -44,7 +45,7 @@ def build_application(services: Services) -> MRCApplication:
             )
         )
         .context_types(context_types)
-        .concurrent_updates(256)
+        .concurrent_updates(PerChatUpdateProcessor(256))
         .build()
     )
     application.bot_data.services = services
@@ -57,8 +58,15 @@ def build_application(services: Services) -> MRCApplication:
         ("human", commands.human),
         ("privacy", privacy.privacy),
         ("deletemydata", privacy.delete_my_data),
+        ("cancel", handoff.cancel),
     ):
         application.add_handler(CommandHandler(name, callback, filters=PRIVATE & NEW))
+    application.add_handler(
+        CommandHandler(["close", "note", "queue"], staff.refuse, filters=PRIVATE & NEW)
+    )
+    if settings.staff_chat_id is not None:
+        staff_chat = filters.Chat(settings.staff_chat_id)
+        application.add_handler(MessageHandler(staff_chat & NEW, staff.staff_message))
     application.add_handler(MessageHandler(PRIVATE & NEW & filters.COMMAND, commands.help_command))
     application.add_handler(
         MessageHandler(PRIVATE & NEW & filters.TEXT & ~filters.COMMAND, messages.text_message)
@@ -68,9 +76,13 @@ def build_application(services: Services) -> MRCApplication:
     )
     application.add_handler(MessageHandler(PRIVATE & NEW & ~filters.TEXT, messages.other_message))
     application.add_handler(CallbackQueryHandler(privacy.privacy_button, pattern=r"^(del|data):"))
+    application.add_handler(CallbackQueryHandler(handoff.rate, pattern=r"^rate:"))
     application.add_handler(CallbackQueryHandler(buttons.button))
     application.add_handler(TypeHandler(Update, guard.finish), group=1)
     application.add_error_handler(errors.error_handler)
+    assert application.job_queue is not None
+    every = min(60.0, settings.escalation_remind_minutes * 60 / 2)
+    application.job_queue.run_repeating(staff.remind_waiting, interval=every, first=every)
     return application
 
 

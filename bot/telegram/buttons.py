@@ -9,6 +9,7 @@ from telegram import InlineKeyboardMarkup, Message, Update
 from telegram.error import BadRequest
 
 from bot import history, users
+from bot.telegram import handoff
 from bot.telegram.context import Context
 from bot.telegram.profile import choose_language, language_of
 from bot.telegram.send import edit_reply, send_reply
@@ -60,6 +61,10 @@ async def button(update: Update, context: Context) -> None:
             await send_reply(context.bot, chat_id, dialogue.menu(reply.language))
         else:
             await send_reply(context.bot, chat_id, reply)
+        return
+    if reply.escalate and reply.article is None:  # "Talk to a person"
+        question = conversation.last_question or ""
+        await handoff.escalate(update, context, reply, question, "request")
         return
     if (
         reply.action == "menu"

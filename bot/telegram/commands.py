@@ -8,6 +8,7 @@ from telegram.ext import ExtBot
 from bot.dialogue import Choice
 from bot.dialogue.core import language_name
 from bot.i18n import LANGUAGES, N_, Translator
+from bot.telegram import handoff
 from bot.telegram.context import Context
 from bot.telegram.profile import chosen_language, language_of, telegram_language
 from bot.telegram.send import send_reply, send_text
@@ -19,6 +20,7 @@ COMMANDS: tuple[tuple[str, str], ...] = (
     ("language", N_("Change the language")),
     ("help", N_("How to use this bot")),
     ("human", N_("Talk to a person from the MRC")),
+    ("cancel", N_("Stop waiting for a person and go back to the bot")),
     ("privacy", N_("What the bot keeps about you")),
     ("deletemydata", N_("Delete everything the bot keeps about you")),
 )
@@ -106,8 +108,9 @@ async def human(update: Update, context: Context) -> None:
     if update.effective_chat is None:
         return
     language = await language_of(update, context)
-    reply = await context.services.dialogue.press("human", language, context.conversation)
-    await send_reply(context.bot, update.effective_chat.id, reply)
+    conversation = context.conversation
+    reply = await context.services.dialogue.press("human", language, conversation)
+    await handoff.escalate(update, context, reply, conversation.last_question or "", "request")
 
 
 def _menu_choice(t: Translator) -> Choice:

@@ -11,6 +11,7 @@ from telegram.error import TelegramError
 from bot import history, users
 from bot.dialogue import Choice
 from bot.i18n import Translator
+from bot.telegram import handoff
 from bot.telegram.context import Context
 from bot.telegram.profile import chosen_language, language_of, telegram_language
 from bot.telegram.send import send_reply, send_text
@@ -21,6 +22,8 @@ async def text_message(update: Update, context: Context) -> None:
     message, tg_user = update.effective_message, update.effective_user
     if message is None or message.text is None or tg_user is None:
         return
+    if await handoff.relay_if_open(update, context):
+        return  # a person is answering: the bot stays out of the way
     with contextlib.suppress(TelegramError):  # the answer matters, the typing indicator not
         await message.chat.send_action(ChatAction.TYPING)
     chosen = await chosen_language(update, context)
@@ -30,7 +33,13 @@ async def text_message(update: Update, context: Context) -> None:
     async with context.services.db.session() as session:  # kept before the reply is sent
         user = await users.get_or_create(session, "telegram", str(tg_user.id))
         await history.log_message(session, user, message.text, reply)
+    if reply.escalate and reply.article is None:  # a request for a person: the ticket says it
+        question = context.conversation.last_question or message.text
+        await handoff.escalate(update, context, reply, question, "request")
+        return
     await send_reply(context.bot, message.chat_id, reply)
+    if reply.escalate:  # an emergency: the contacts first, then a person at once
+        await handoff.escalate(update, context, reply, message.text, "emergency")
 
 
 def _kind(message: Message) -> str:
@@ -70,7 +79,7 @@ def about_media(kind: str, t: Translator) -> str:
 async def other_message(update: Update, context: Context) -> None:
     """Voice, photos, documents, stickers, locations, contacts: say what the bot can do."""
     message = update.effective_message
-    if message is None:
+    if message is None or await handoff.relay_if_open(update, context):
         return
     t = Translator(await language_of(update, context))
     choices = (Choice(t.gettext("Topics"), "menu"), Choice(t.gettext("Talk to a person"), "human"))

@@ -91,7 +91,11 @@ async def _retrying(call, what: str):  # type: ignore[no-untyped-def]
 
 
 async def send_html(
-    bot: ExtBot[None], chat_id: int, text: str, choices: tuple[Choice, ...] = ()
+    bot: ExtBot[None],
+    chat_id: int,
+    text: str,
+    choices: tuple[Choice, ...] = (),
+    thread_id: int | None = None,
 ) -> list[Message]:
     """Send Telegram HTML ``text`` in as many messages as it needs; buttons on the last."""
     parts = split_html(text)
@@ -106,6 +110,7 @@ async def send_html(
                 parse_mode=ParseMode.HTML,
                 reply_markup=markup,
                 link_preview_options=_NO_PREVIEW,
+                message_thread_id=thread_id,
             )
 
         sent.append(await _retrying(call, "sendMessage"))
@@ -113,10 +118,14 @@ async def send_html(
 
 
 async def send_text(
-    bot: ExtBot[None], chat_id: int, text: str, choices: tuple[Choice, ...] = ()
+    bot: ExtBot[None],
+    chat_id: int,
+    text: str,
+    choices: tuple[Choice, ...] = (),
+    thread_id: int | None = None,
 ) -> list[Message]:
     """Send plain ``text`` (escaped, so nothing in it is taken as markup)."""
-    return await send_html(bot, chat_id, html.escape(text, quote=False), choices)
+    return await send_html(bot, chat_id, html.escape(text, quote=False), choices, thread_id)
 
 
 async def send_reply(bot: ExtBot[None], chat_id: int, reply: Reply) -> list[Message]:

@@ -90,11 +90,14 @@ class _Handler(BaseHTTPRequestHandler):
         body = self.rfile.read(length)
         status, answer = self.emulator.handle(self.path, self.headers.get("Content-Type", ""), body)
         data = json.dumps(answer).encode()
-        self.send_response(status)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(data)))
-        self.end_headers()
-        self.wfile.write(data)
+        try:
+            self.send_response(status)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            self.wfile.write(data)
+        except (BrokenPipeError, ConnectionResetError):
+            pass  # the bot stopped while its long poll was waiting
 
     do_GET = do_POST
 

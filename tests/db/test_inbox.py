@@ -44,6 +44,7 @@ async def test_unfinished_updates_are_replayed_and_done_erases_the_text(db: Data
     async with db.session() as session:
         rows = (await session.scalars(select(InboundUpdate))).all()
         assert [(r.update_id, r.payload) for r in rows] == [(1, None), (2, None)]
+        assert all(r.received_at.utcoffset() == timedelta(0) for r in rows)  # aware, in UTC
         erased = await session.scalar(
             text("SELECT count(*) FROM inbound_updates WHERE payload IS NULL")
         )

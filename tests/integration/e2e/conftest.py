@@ -19,8 +19,9 @@ from pathlib import Path
 import pytest
 
 from bot import PROJECT_DIR
+from bot.dialogue.core import language_name
 from bot.i18n import Translator
-from tests.botapi import BotAPIEmulator, SentMessage
+from tests.botapi import BotAPIEmulator, EmuUser, SentMessage
 from tests.integration.conftest import Output, RasaEndpoint, wait_until
 
 MRC = str(PROJECT_DIR / ".venv" / "bin" / "mrc")
@@ -44,6 +45,18 @@ def is_article(message: SentMessage, language: str = "en") -> bool:
     return t.gettext("Was this helpful?") in plain(message) or t.gettext("Show more") in labels(
         message
     )
+
+
+def choose_language(emu: BotAPIEmulator, user: EmuUser, language: str) -> None:
+    """/start, then the preselected language: the notice, the confirmation and the menu."""
+    emu.send_text(user, "/start")
+    emu.wait_for(user.id)
+    emu.press(user, "✓ " + language_name(language))
+    emu.wait_for(user.id, 2, after=1)
+
+
+#: Every bot started, in order (for the logs of failed tests).
+STARTED: list[BotProcess] = []
 
 
 @dataclass
@@ -70,6 +83,7 @@ class BotProcess:
         )
         assert self.process.stdout is not None
         self.log = Output(self.process.stdout)
+        STARTED.append(self)
         wait_until(
             ready
             or (
@@ -85,7 +99,7 @@ class BotProcess:
         assert self.process.poll() is None, self.output()
 
     def output(self) -> str:
-        return self.log.text if self.log else ""
+        return "\n".join([*self.history, self.log.drain() if self.log else ""])
 
     def stop(self, sig: signal.Signals = signal.SIGTERM, timeout: float = 60) -> int:
         """Stop the bot with ``sig``; return its exit code."""
@@ -160,3 +174,23 @@ def bot(
     process.start(emu)
     yield process
     assert process.stop() == 0, process.output()
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Iterator[None]:
+    """Keep each phase's report on the test, for ``_bot_output_on_failure``."""
+    outcome = yield
+    report = outcome.get_result()  # type: ignore[attr-defined]
+    setattr(item, f"rep_{report.when}", report)
+
+
+@pytest.fixture(autouse=True)
+def _bot_output_on_failure(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Print the logs of the bots that ran during a failed test (they tell why)."""
+    before = len(STARTED)
+    yield
+    report = getattr(request.node, "rep_call", None)
+    if report is not None and report.failed:
+        shared = [p for p in STARTED[:before] if p.process and p.process.poll() is None]
+        for process in shared + STARTED[before:]:
+            print(f"--- bot log ---\n{process.output()[-8000:]}")

@@ -9,7 +9,13 @@ from bot.i18n import Translator
 from bot.telegram.messages import about_media as about
 from bot.topics import CATEGORIES, TOPIC_TITLES
 from tests.botapi import BotAPIEmulator, EmuUser, SentMessage
-from tests.integration.e2e.conftest import BotProcess, is_article, labels, plain
+from tests.integration.e2e.conftest import (
+    BotProcess,
+    choose_language,
+    is_article,
+    labels,
+    plain,
+)
 
 pytestmark = pytest.mark.integration
 
@@ -30,14 +36,6 @@ def read_to_the_end(
         [message] = emu.wait_for(user.id, after=seen)
         seen += 1
     return message, seen
-
-
-def choose_language(emu: BotAPIEmulator, user: EmuUser, language: str) -> None:
-    """/start, then the preselected language: the notice, the confirmation and the menu."""
-    emu.send_text(user, "/start")
-    emu.wait_for(user.id)
-    emu.press(user, "✓ " + language_name(language))
-    emu.wait_for(user.id, 2, after=1)
 
 
 def users_row(bot: BotProcess, user_id: int) -> list[tuple[object, ...]]:

@@ -1,0 +1,1 @@
+"""Escalation to people: tickets, office hours, and what staff and migrants are told."""

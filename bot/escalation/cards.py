@@ -1,0 +1,111 @@
+"""What staff see (handoff cards, topic titles, the queue) and what migrants are told.
+
+Staff texts are in ``MRC_STAFF_LANGUAGE``; migrants' in their own. Times through Babel, in
+Dushanbe's time zone.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Sequence
+from datetime import datetime
+
+from babel.dates import format_datetime, format_timedelta
+
+from bot.db.base import utcnow
+from bot.db.models import Message, Ticket
+from bot.escalation.hours import OfficeHours
+from bot.i18n import N_, Translator
+from bot.topics import TOPIC_TITLES
+
+PRIORITY_NAMES = (N_("normal"), N_("high"), N_("urgent"))
+PRIORITY_MARKS = ("🟢", "🟠", "🔴")
+STATUS_NAMES = {"waiting": N_("waiting"), "in_progress": N_("in progress"), "closed": N_("closed")}
+
+
+def topic_title(ticket: Ticket, staff: Translator) -> str:
+    """ "#12 · TG · 🔴 waiting": number, language, priority and status (≤ 128 characters)."""
+    status = staff.gettext(STATUS_NAMES.get(ticket.status, ticket.status))
+    mark = PRIORITY_MARKS[min(ticket.priority, 2)] if ticket.status != "closed" else "✅"
+    return f"#{ticket.id} · {ticket.language.upper()} · {mark} {status}"[:128]
+
+
+def waited(ticket: Ticket, staff: Translator, now: datetime | None = None) -> str:
+    """How long the migrant has waited, in words ("3 minutes")."""
+    delta = (now or utcnow()) - ticket.opened_at
+    return format_timedelta(delta, locale=staff.language, threshold=1.1)
+
+
+def handoff_card(
+    ticket: Ticket, turns: Sequence[Message], staff: Translator, hours: OfficeHours
+) -> str:
+    """The card posted in the migrant's topic when a ticket opens (Telegram HTML)."""
+    t = staff
+    opened = format_datetime(ticket.opened_at, "short", tzinfo=hours.zone, locale=t.language)
+    understood = t.gettext(TOPIC_TITLES.get(ticket.intent, ticket.intent)) if ticket.intent else "—"
+    confidence = f"{ticket.confidence:.2f}" if ticket.confidence is not None else "—"
+    lines = [
+        "<b>" + html.escape(t.gettext("New ticket #{number}", number=ticket.id)) + "</b>",
+        html.escape(
+            t.gettext(
+                "Priority: {priority}. Language: {language}. Reason: {reason}.",
+                priority=f"{PRIORITY_MARKS[min(ticket.priority, 2)]} "
+                + t.gettext(PRIORITY_NAMES[min(ticket.priority, 2)]),
+                language=ticket.language.upper(),
+                reason=ticket.reason,
+            )
+        ),
+        html.escape(
+            t.gettext(
+                "Understood as: {topic} (confidence {confidence}).",
+                topic=understood,
+                confidence=confidence,
+            )
+        ),
+        html.escape(
+            t.gettext("Opened {opened}, waiting {waited}.", opened=opened, waited=waited(ticket, t))
+        ),
+        "",
+        "<b>" + html.escape(t.gettext("Question:")) + "</b>",
+        "<blockquote>" + html.escape(ticket.question or "—") + "</blockquote>",
+    ]
+    if turns:
+        lines.append("<b>" + html.escape(t.gettext("Last turns:")) + "</b>")
+        for turn in turns:
+            answer = turn.article or turn.action
+            lines.append(f"👤 {html.escape(turn.text[:300])}\n🤖 {html.escape(answer)}")
+    lines += [
+        "",
+        html.escape(
+            t.gettext(
+                "Reply in this topic: your messages go to the migrant, signed “MRC operator”. "
+                "/note adds an internal note, /close closes the ticket, /queue lists open tickets."
+            )
+        ),
+    ]
+    return "\n".join(lines)
+
+
+def queue_text(tickets: Sequence[Ticket], staff: Translator) -> str:
+    """The open tickets, most urgent and longest waiting first (Telegram HTML)."""
+    if not tickets:
+        return html.escape(staff.gettext("No open tickets."))
+    lines = ["<b>" + html.escape(staff.gettext("Open tickets:")) + "</b>"]
+    for ticket in tickets:
+        lines.append(html.escape(f"{topic_title(ticket, staff)} · {waited(ticket, staff)}"))
+    return "\n".join(lines)
+
+
+def opening_text(t: Translator, hours: OfficeHours, now: datetime) -> str | None:
+    """For a migrant, when operators will answer (None when the office is open now)."""
+    if hours.is_open(now):
+        return None
+    opening = hours.next_opening(now)
+    if opening is None:
+        return t.gettext("Operators are not working now. They will answer as soon as they can.")
+    when = format_datetime(opening, "EEEE, d MMMM, HH:mm", tzinfo=hours.zone, locale=t.language)
+    return t.gettext(
+        "Operators are not working now. The next operator will answer from {when} "
+        "(Dushanbe time). You can write your question here now.",
+        when=when,
+    )
