@@ -339,6 +339,8 @@ class Dialogue:
             ]
         if action == "escalate":
             choices.insert(0, self._human_choice(t))
+        elif part + 1 >= len(parts):
+            choices.append(self._human_choice(t))  # a person is always one tap away
         return Reply(
             "\n\n".join(lines),
             t.language,

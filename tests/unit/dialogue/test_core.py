@@ -66,7 +66,7 @@ async def test_answer_shows_the_article_related_topics_and_feedback() -> None:
     assert reply.candidates == ("medical_exam_insurance", "language_exam")
     payloads = [c.payload for c in reply.choices]
     assert payloads == ["topic:medical_exam_insurance", "topic:language_exam",
-                        "fb:work_patent:up", "fb:work_patent:down"]  # fmt: skip
+                        "fb:work_patent:up", "fb:work_patent:down", "human"]  # fmt: skip
 
 
 async def test_a_missing_translation_falls_back_with_a_note() -> None:
