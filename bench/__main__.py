@@ -134,6 +134,16 @@ async def main() -> None:
         results["mrc_ask_jsonl_after_startup"] = {
             "throughput_per_s": jsonl["throughput_after_startup_per_s"]
         }
+        from bench import telegram
+
+        for row in await asyncio.to_thread(telegram.main, server.url, token):
+            if "turns" in row:
+                results[f"telegram_e2e_{row['users']:.0f}_users"] = {
+                    "p50_ms": row["p50_ms"], "p95_ms": row["p95_ms"], "p99_ms": row["p99_ms"],
+                    "throughput_per_s": row["turns_per_s"], "rss_mb": row["bot_rss_mb"],
+                }  # fmt: skip
+            else:
+                results["bot_idle"] = {"rss_mb": row["bot_rss_idle_mb"]}
         results["rasa_after_load"] = {"rss_mb": _rss_mb(server.pid)}
 
     print(f"{'benchmark':<24} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'msg/s':>8} {'RSS MB':>8}")

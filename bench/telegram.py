@@ -1,0 +1,112 @@
+"""End to end on Telegram: from an update handed out by the Bot API emulator to the bot's reply
+arriving there, with ``mrc run`` as its own process and the real Rasa server.
+
+Each simulated user writes like a person: a message, then waits for the answer, then the next
+(free questions in three languages, the menu, a category, an article button). Measured at
+several numbers of concurrent users; flood control is raised out of the way (it would
+otherwise slow the simulated users, by design).
+"""
+
+from __future__ import annotations
+
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+from bot import PROJECT_DIR
+
+sys.path.insert(0, str(PROJECT_DIR))
+from tests.botapi import BotAPIEmulator, EmuUser
+
+QUESTIONS = [
+    "patent chi tavr giram",
+    "Как получить патент на работу?",
+    "How do I check if I have an entry ban?",
+    "регистратсия чанд рӯз",
+]
+STEPS = 8  # messages and presses per user
+
+
+def _rss_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def _user_session(emu: BotAPIEmulator, user: EmuUser, latencies: list[float]) -> None:
+    for step in range(STEPS):
+        before = len(emu.received(user.id))
+        began = time.perf_counter()
+        if step % 4 == 1:
+            emu.send_text(user, "/menu")
+        elif step % 4 == 2 and emu.received(user.id):
+            emu.press_data(user, "cat:legal")  # a category (edits the menu in place)
+            emu.wait_until(lambda: emu.received(user.id)[-1].edited, 60)
+            latencies.append(time.perf_counter() - began)
+            continue
+        else:
+            emu.send_text(user, QUESTIONS[(user.id + step) % len(QUESTIONS)])
+        emu.wait_for(user.id, after=before, timeout=120)
+        latencies.append(time.perf_counter() - began)
+
+
+def run_level(emu: BotAPIEmulator, users: int) -> dict[str, float]:
+    """``users`` people at once, each going through ``STEPS`` turns."""
+    people = [emu.user(f"u{i}", language_code="ru") for i in range(users)]
+    latencies: list[float] = []
+    threads = [threading.Thread(target=_user_session, args=(emu, p, latencies)) for p in people]
+    began = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    elapsed = time.perf_counter() - began
+    q = statistics.quantiles(sorted(latencies), n=100)
+    return {
+        "users": users,
+        "turns": len(latencies),
+        "p50_ms": q[49] * 1000,
+        "p95_ms": q[94] * 1000,
+        "p99_ms": q[98] * 1000,
+        "turns_per_s": len(latencies) / elapsed,
+    }
+
+
+def main(
+    rasa_url: str, rasa_token: str, levels: tuple[int, ...] = (10, 50, 100)
+) -> list[dict[str, float]]:
+    """Start the bot against an emulator and measure each level; print and return the rows."""
+    rows = []
+    with BotAPIEmulator() as emu, tempfile.TemporaryDirectory() as tmp:
+        env = {k: v for k, v in os.environ.items() if not k.startswith("MRC_")}
+        env.update(
+            MRC_TELEGRAM_TOKEN=emu.token, MRC_TELEGRAM_BASE_URL=emu.base_url,
+            MRC_DATABASE_URL=f"sqlite:///{tmp}/bench.db", MRC_DATA_DIR=tmp,
+            MRC_NLU_MANAGE="false", MRC_NLU_URL=rasa_url, MRC_NLU_TOKEN=rasa_token,
+            MRC_FLOOD_LIMIT="1000", MRC_LOG_LEVEL="WARNING",
+        )  # fmt: skip
+        bot = subprocess.Popen([str(PROJECT_DIR / ".venv" / "bin" / "mrc"), "run"], env=env)
+        try:
+            emu.wait_until(lambda: any(c.method == "getUpdates" for c in emu.calls), 120)
+            rows.append({"users": 0, "bot_rss_idle_mb": _rss_mb(bot.pid)})
+            for users in levels:
+                row = run_level(emu, users)
+                row["bot_rss_mb"] = _rss_mb(bot.pid)
+                rows.append(row)
+            violations = len(emu.violations)
+        finally:
+            bot.terminate()
+            bot.wait(60)
+    header = ("users", "turns", "p50 ms", "p95 ms", "p99 ms", "turns/s", "bot MB")
+    print(" ".join(f"{h:>8}" for h in header))
+    for r in rows[1:]:
+        cells = (r["users"], r["turns"], r["p50_ms"], r["p95_ms"], r["p99_ms"])
+        print(" ".join(f"{c:>8.1f}" for c in (*cells, r["turns_per_s"], r["bot_rss_mb"])))
+    print(f"bot idle RSS {rows[0]['bot_rss_idle_mb']:.0f} MB; invalid Bot API calls: {violations}")
+    return rows
