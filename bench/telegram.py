@@ -30,6 +30,9 @@ QUESTIONS = [
     "регистратсия чанд рӯз",
 ]
 STEPS = 8  # messages and presses per user
+#: Seconds a user takes to read an answer and write again (none would be faster; Telegram also
+#: asks bots for about one message a second per chat, which the bot's limiter enforces).
+THINK = 1.0
 
 
 def _rss_mb(pid: int) -> float:
@@ -41,6 +44,7 @@ def _rss_mb(pid: int) -> float:
 
 def _user_session(emu: BotAPIEmulator, user: EmuUser, latencies: list[float]) -> None:
     for step in range(STEPS):
+        time.sleep(THINK)
         before = len(emu.received(user.id))
         began = time.perf_counter()
         if step % 4 == 1:

@@ -21,6 +21,9 @@ def _sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA journal_mode=WAL")
+    # Safe with WAL (no corruption on a crash; a power cut may lose the last commits) and it
+    # spares an fsync per transaction, which bounded the bot at ~20 messages/s on SQLite.
+    cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.execute("PRAGMA busy_timeout=5000")
     cursor.close()
 
