@@ -151,6 +151,16 @@ def split_parts(body: str, limit: int = MAX_PART_CHARS) -> list[str]:
     return parts
 
 
+def menu_choice(t: Translator) -> Choice:
+    """The "Topics" button (every channel's way back to the menu)."""
+    return Choice(t.gettext("Topics"), "menu")
+
+
+def human_choice(t: Translator) -> Choice:
+    """The "Talk to a person" button."""
+    return Choice(t.gettext("Talk to a person"), "human")
+
+
 def language_name(language: str) -> str:
     """The language's own name for itself ("тоҷикӣ", "русский", "English")."""
     return Locale.parse(language).get_display_name(language) or language
@@ -176,7 +186,7 @@ class Dialogue:
             "greet",
             1.0,
             "smalltalk",
-            choices=(self._menu_choice(t),),
+            choices=(menu_choice(t),),
         )
 
     async def respond(
@@ -273,7 +283,7 @@ class Dialogue:
                 message,
                 t.language,
                 action="out_of_scope",
-                choices=(self._menu_choice(t),),
+                choices=(menu_choice(t),),
                 intent=base.intent,
                 confidence=base.confidence,
             )
@@ -338,9 +348,9 @@ class Dialogue:
                 Choice(t.gettext("👎 No"), f"fb:{topic}:down"),
             ]
         if action == "escalate":
-            choices.insert(0, self._human_choice(t))
+            choices.insert(0, human_choice(t))
         elif part + 1 >= len(parts):
-            choices.append(self._human_choice(t))  # a person is always one tap away
+            choices.append(human_choice(t))  # a person is always one tap away
         return Reply(
             "\n\n".join(lines),
             t.language,
@@ -361,7 +371,7 @@ class Dialogue:
             t.language,
             action="clarify",
             candidates=tuple(topics),
-            choices=(*choices, self._human_choice(t)),
+            choices=(*choices, human_choice(t)),
             intent=base.intent,
             confidence=base.confidence,
         )
@@ -381,7 +391,7 @@ class Dialogue:
                 "Sorry, I did not understand. Please write your question in other words."
             )
         choices = [self._topic_choice(t, k) for k in found]
-        choices += [self._menu_choice(t), self._human_choice(t)]
+        choices += [menu_choice(t), human_choice(t)]
         if conversation.failed_in_row >= 1:
             choices.insert(0, choices.pop())  # the person first
         return Reply(
@@ -410,7 +420,7 @@ class Dialogue:
             t.language,
             action="fallback",
             candidates=tuple(found),
-            choices=(*choices, self._menu_choice(t)),
+            choices=(*choices, menu_choice(t)),
             degraded=True,
             detected=detected,
         )
@@ -435,7 +445,7 @@ class Dialogue:
                 t.gettext("This button has expired. Please write your question again."),
                 language,
                 action="fallback",
-                choices=(self._menu_choice(t),),
+                choices=(menu_choice(t),),
             )
         kind, topic, extra = match.group(1) or match.group(4), match.group(2), match.group(3)
         if kind == "menu":
@@ -450,7 +460,7 @@ class Dialogue:
             message = t.gettext(
                 "I will answer in {language} from now on.", language=language_name(topic)
             )
-            return Reply(message, topic, action="language", choices=(self._menu_choice(t),))
+            return Reply(message, topic, action="language", choices=(menu_choice(t),))
         if kind == "human":
             message = self._handing_over(t)
             return Reply(message, language, action="escalate", escalate=True)
@@ -463,7 +473,7 @@ class Dialogue:
                 message,
                 language,
                 action="feedback",
-                choices=(self._human_choice(t), self._menu_choice(t)),
+                choices=(human_choice(t), menu_choice(t)),
             )
         part = int(extra) if kind == "more" and extra and extra.isdigit() else 0
         reply = await self._answer(t, topic, Understood(topic, 1.0), part=part)
@@ -482,7 +492,7 @@ class Dialogue:
             Choice(t.gettext(title), f"cat:{key}") for key, (title, _) in CATEGORIES.items()
         )
         message = t.gettext("Choose a subject:")
-        return Reply(message, language, action="menu", choices=(*choices, self._human_choice(t)))
+        return Reply(message, language, action="menu", choices=(*choices, human_choice(t)))
 
     @staticmethod
     def _back_choice(t: Translator, payload: str = "menu") -> Choice:
@@ -495,14 +505,6 @@ class Dialogue:
     @staticmethod
     def _handing_over(t: Translator) -> str:
         return t.gettext("I will pass your question to a person from the MRC.")
-
-    @staticmethod
-    def _menu_choice(t: Translator) -> Choice:
-        return Choice(t.gettext("Topics"), "menu")
-
-    @staticmethod
-    def _human_choice(t: Translator) -> Choice:
-        return Choice(t.gettext("Talk to a person"), "human")
 
     @staticmethod
     def _smalltalk(t: Translator, intent: str) -> str:

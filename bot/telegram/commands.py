@@ -6,7 +6,7 @@ from telegram import BotCommand, Update
 from telegram.ext import ExtBot
 
 from bot.dialogue import Choice
-from bot.dialogue.core import language_name
+from bot.dialogue.core import language_name, menu_choice
 from bot.i18n import LANGUAGES, N_, Translator
 from bot.telegram import handoff
 from bot.telegram.context import Context
@@ -100,7 +100,7 @@ async def help_command(update: Update, context: Context) -> None:
         "MRC\n/privacy: what the bot keeps about you\n/deletemydata: delete it\n\n"
         "If you are in danger, write what is happening: I will show you at once who to contact."
     )
-    await send_text(context.bot, update.effective_chat.id, message, (_menu_choice(t),))
+    await send_text(context.bot, update.effective_chat.id, message, (menu_choice(t),))
 
 
 async def human(update: Update, context: Context) -> None:
@@ -111,7 +111,3 @@ async def human(update: Update, context: Context) -> None:
     conversation = context.conversation
     reply = await context.services.dialogue.press("human", language, conversation)
     await handoff.escalate(update, context, reply, conversation.last_question or "", "request")
-
-
-def _menu_choice(t: Translator) -> Choice:
-    return Choice(t.gettext("Topics"), "menu")

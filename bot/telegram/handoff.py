@@ -138,16 +138,17 @@ def describe(message: Message) -> str:
     return f"[{kind}{caption}]"
 
 
-async def relay_if_open(update: Update, context: Context) -> bool:
-    """While the migrant has an open ticket, what they send goes to their operator; True then."""
+async def relay_or_profile(update: Update, context: Context) -> User | None:
+    """While the migrant has an open ticket, what they send goes to their operator (None then);
+    otherwise the migrant's row, loaded once for the handler to use (language, id)."""
     message, tg_user = update.effective_message, update.effective_user
     if message is None or tg_user is None:
-        return False
+        return None
     async with context.services.db.session() as session:
         user = await users.get_or_create(session, "telegram", str(tg_user.id))
         ticket = await tickets.open_ticket_of(session, user.id)
         if ticket is None:
-            return False
+            return user
         await tickets.add_entry(session, ticket, "migrant", describe(message))
         thread = user.staff_thread_id
     try:
@@ -155,11 +156,11 @@ async def relay_if_open(update: Update, context: Context) -> bool:
     except BadRequest as exc:
         if "thread not found" not in str(exc).lower():
             log.error("could not copy a migrant's message to the staff topic: %s", exc)
-            return True
+            return None
         await _relay_in_new_topic(context, message, user.id)
     except Forbidden as exc:
         log.error("could not copy a migrant's message to the staff topic: %s", exc)
-    return True
+    return None
 
 
 async def _relay_in_new_topic(context: Context, message: Message, user_id: int) -> None:

@@ -8,12 +8,12 @@ from telegram import Message, Update
 from telegram.constants import ChatAction
 from telegram.error import TelegramError
 
-from bot import history, users
-from bot.dialogue import Choice
+from bot import history
+from bot.dialogue.core import human_choice, menu_choice
 from bot.i18n import Translator
 from bot.telegram import handoff
 from bot.telegram.context import Context
-from bot.telegram.profile import chosen_language, language_of, telegram_language
+from bot.telegram.profile import language_of, telegram_language
 from bot.telegram.send import send_reply, send_text
 
 
@@ -22,16 +22,15 @@ async def text_message(update: Update, context: Context) -> None:
     message, tg_user = update.effective_message, update.effective_user
     if message is None or message.text is None or tg_user is None:
         return
-    if await handoff.relay_if_open(update, context):
+    user = await handoff.relay_or_profile(update, context)
+    if user is None:
         return  # a person is answering: the bot stays out of the way
     with contextlib.suppress(TelegramError):  # the answer matters, the typing indicator not
         await message.chat.send_action(ChatAction.TYPING)
-    chosen = await chosen_language(update, context)
     fallback = telegram_language(update, context)
     dialogue = context.services.dialogue
-    reply = await dialogue.respond(message.text, chosen, fallback, context.conversation)
+    reply = await dialogue.respond(message.text, user.language, fallback, context.conversation)
     async with context.services.db.session() as session:  # kept before the reply is sent
-        user = await users.get_or_create(session, "telegram", str(tg_user.id))
         await history.log_message(session, user, message.text, reply)
     if reply.escalate and reply.article is None:  # a request for a person: the ticket says it
         question = context.conversation.last_question or message.text
@@ -79,10 +78,11 @@ def about_media(kind: str, t: Translator) -> str:
 async def other_message(update: Update, context: Context) -> None:
     """Voice, photos, documents, stickers, locations, contacts: say what the bot can do."""
     message = update.effective_message
-    if message is None or await handoff.relay_if_open(update, context):
+    user = await handoff.relay_or_profile(update, context)
+    if message is None or user is None:
         return
-    t = Translator(await language_of(update, context))
-    choices = (Choice(t.gettext("Topics"), "menu"), Choice(t.gettext("Talk to a person"), "human"))
+    t = Translator(user.language or telegram_language(update, context))
+    choices = (menu_choice(t), human_choice(t))
     await send_text(context.bot, message.chat_id, about_media(_kind(message), t), choices)
 
 

@@ -13,13 +13,13 @@ import time
 from datetime import timedelta
 
 from sqlalchemy import select
-from sqlalchemy.orm import object_session
+from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import Message, Update
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden, TelegramError
 
 from bot.db.base import utcnow
-from bot.db.models import Ticket, TicketEntry, User
+from bot.db.models import Ticket, User
 from bot.escalation import tickets
 from bot.escalation.cards import queue_text, topic_title, waited
 from bot.i18n import Translator
@@ -102,7 +102,7 @@ async def staff_message(update: Update, context: Context) -> None:
                 await send_text(context.bot, message.chat_id, text, thread_id=thread)
             return
         if command is not None:
-            await _command_in_topic(context, command, user, ticket, staff, thread)
+            await _command_in_topic(context, session, command, user, ticket, staff, thread)
             return
         first = ticket.first_reply_at is None
         entry = message.text or message.caption or "[media]"
@@ -120,6 +120,7 @@ async def staff_message(update: Update, context: Context) -> None:
 
 async def _command_in_topic(
     context: Context,
+    session: AsyncSession,
     command: tuple[str, str],
     user: User,
     ticket: Ticket,
@@ -130,15 +131,12 @@ async def _command_in_topic(
     name, argument = command
     staff_chat = context.services.settings.staff_chat_id
     assert staff_chat is not None
-    session = object_session(ticket)  # the caller's: saved with its transaction
-    assert session is not None
     if name == "note":
-        session.add(TicketEntry(ticket_id=ticket.id, author="note", text=argument[:4096]))
+        await tickets.add_entry(session, ticket, "note", argument)
         text = staff.gettext("📝 Note saved. It is never sent to the migrant.")
         await send_text(context.bot, staff_chat, text, thread_id=thread)
     elif name == "close":
-        ticket.status, ticket.closed_at = "closed", utcnow()
-        ticket.resolution = argument[:200] or None
+        await tickets.close(session, ticket, argument)
         await _closed(context, user, ticket, staff)
 
 

@@ -18,7 +18,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.pool import NullPool
 
-from bot.db import migrate
+from bot.db import Database, migrate
 from bot.db.session import create_engine
 from bot.settings import async_database_url
 
@@ -89,3 +89,13 @@ async def session(database_url: str) -> AsyncIterator[AsyncSession]:
             await db_session.close()
             await transaction.rollback()
     await engine.dispose()
+
+
+@pytest.fixture
+async def db(empty_database_url: str) -> AsyncIterator[Database]:
+    """A migrated database of its own, used through the product's ``Database`` (its own
+    sessions and commits), for code that opens transactions itself."""
+    await asyncio.to_thread(migrate.upgrade, empty_database_url)
+    database = Database(empty_database_url)
+    yield database
+    await database.dispose()

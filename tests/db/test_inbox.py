@@ -2,25 +2,14 @@
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import AsyncIterator
 from datetime import timedelta
 
-import pytest
 from sqlalchemy import select, text, update
 
-from bot.db import Database, migrate
+from bot.db import Database
 from bot.db.base import utcnow
 from bot.db.models import InboundUpdate
 from bot.telegram.inbox import Inbox
-
-
-@pytest.fixture
-async def db(empty_database_url: str) -> AsyncIterator[Database]:
-    await asyncio.to_thread(migrate.upgrade, empty_database_url)
-    database = Database(empty_database_url)
-    yield database
-    await database.dispose()
 
 
 async def test_an_update_is_claimed_once(db: Database) -> None:

@@ -5,25 +5,14 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from types import SimpleNamespace
 from typing import Any
 
-import pytest
-
 from bot import history, users
-from bot.db import Database, migrate
+from bot.db import Database
 from bot.escalation import tickets
 from bot.telegram.handoff import ensure_topic
-
-
-@pytest.fixture
-async def db(empty_database_url: str) -> AsyncIterator[Database]:
-    await asyncio.to_thread(migrate.upgrade, empty_database_url)
-    database = Database(empty_database_url)
-    yield database
-    await database.dispose()
 
 
 @dataclass
