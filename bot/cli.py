@@ -6,6 +6,8 @@ mrc ask TEXT            one question, one answer (for scripts and quick checks)
 mrc nlu train|serve|eval
 mrc db upgrade
 mrc kb ...              the knowledge base (see the knowledge-base issue)
+mrc staff add NAME      a staff console account (prints a one-time password)
+mrc tickets export      every ticket with its transcript
 """
 
 from __future__ import annotations
@@ -188,6 +190,24 @@ def cmd_tickets(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_staff(args: argparse.Namespace) -> int:
+    """Staff console accounts."""
+    from bot.admin.cli import add_staff
+
+    settings = _settings()
+    setup_logging(settings.log_level, console_level="WARNING")
+    return add_staff(settings, args.username, args.role, args.language, args.password_stdin)
+
+
+def cmd_nlu_phrases(args: argparse.Namespace) -> int:
+    """Write the training phrases added in the console into nlu/."""
+    from bot.admin.cli import export_phrases
+
+    settings = _settings()
+    setup_logging(settings.log_level, console_level="WARNING")
+    return export_phrases(settings)
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of ``mrc``."""
     parser = argparse.ArgumentParser(prog="mrc", description="MRC Assistant")
@@ -215,6 +235,18 @@ def build_parser() -> argparse.ArgumentParser:
     tune = nlu.add_parser("tune", help="evaluate a pipeline config on a development split")
     tune.add_argument("--config", default="config.yml", help="the pipeline to evaluate")
 
+    nlu.add_parser("phrases", help="write the console's training phrases into nlu/")
+
+    staff = sub.add_parser("staff", help="staff console accounts")
+    staff.add_argument("action", choices=("add",))
+    staff.add_argument("username")
+    staff.add_argument("--role", choices=("admin", "editor", "operator"), default="admin")
+    staff.add_argument("--language", choices=("tg", "ru", "en"), default="ru")
+    staff.add_argument(
+        "--password-stdin", action="store_true",
+        help="read the password (10+ characters) instead of generating a one-time one",
+    )  # fmt: skip
+
     db = sub.add_parser("db", help="the database").add_subparsers(dest="db", required=True)
     upgrade = db.add_parser("upgrade", help="migrate the database to the newest schema")
     upgrade.add_argument("revision", nargs="?", default="head")
@@ -237,6 +269,8 @@ _COMMANDS = {
     ("nlu", "serve"): cmd_nlu_serve,
     ("nlu", "eval"): cmd_nlu_eval,
     ("nlu", "tune"): cmd_nlu_tune,
+    ("nlu", "phrases"): cmd_nlu_phrases,
+    ("staff", None): cmd_staff,
     ("db", "upgrade"): cmd_db_upgrade,
     ("kb", None): cmd_kb,
     ("tickets", None): cmd_tickets,

@@ -30,7 +30,11 @@ from bot.nlu.training import NLUEnvironmentMissing, NLUProject, TrainingFailed, 
 from bot.settings import Settings
 
 if TYPE_CHECKING:
+    from starlette.routing import BaseRoute
+
+    from bot.admin.relay import Relay
     from bot.telegram.context import MRCApplication, Services
+    from bot.web.server import WebServer
 
 log = logging.getLogger(__name__)
 
@@ -131,12 +135,69 @@ async def run(settings: Settings, *, demo: bool = False, stdin: TextIO = sys.std
         stack.push_async_callback(nlu.aclose)
         dialogue = Dialogue(nlu, KnowledgeBase(db), settings.article_part_chars)
         if settings.telegram_token is None or demo:
+            if settings.web_console and not demo:
+                await _first_admin(db)
+                await serve_web(settings, db, stack, required=False)
             if server:
                 print("Starting the NLU server…", file=sys.stderr)
                 await server.wait_ready(settings.nlu_startup_timeout)
             await run_chat(dialogue, settings.default_language, stop, stdin=stdin)
             return
         await _run_telegram(settings, db, dialogue, server, stop, stack)
+
+
+async def _first_admin(db: Database) -> None:
+    """The local demo: without any staff account, create ``admin`` and print its password."""
+    from bot.admin import accounts
+
+    async with db.session() as session:
+        if await accounts.count(session):
+            return
+        password = accounts.new_password()
+        await accounts.create(session, "admin", accounts.ADMIN, password, "en")
+    print(
+        f"Staff console: a first account was created: user 'admin', one-time password {password}",
+        flush=True,
+    )
+
+
+async def serve_web(
+    settings: Settings,
+    db: Database,
+    stack: AsyncExitStack,
+    *,
+    relay: Relay | None = None,
+    extra_routes: list[BaseRoute] | None = None,
+    required: bool = True,
+) -> WebServer | None:
+    """Serve the staff console (and the webhook route, if given) on web_host:web_port.
+
+    When the console cannot listen and nothing ``required`` it, the product runs without it.
+    """
+    from starlette.applications import Starlette
+
+    from bot.admin.app import Console, build_console
+    from bot.web.server import WebServer
+
+    if settings.web_console:
+        app = build_console(Console(settings, db, relay), extra_routes)
+    elif extra_routes:
+        app = Starlette(routes=extra_routes)
+    else:
+        return None
+    web = WebServer(app, settings.web_host, settings.web_port)
+    try:
+        await web.start()
+    except (OSError, SystemExit) as exc:
+        message = f"cannot listen on {settings.web_host}:{settings.web_port} ({exc})"
+        if required:
+            raise StartupError(message) from None
+        print(f"Staff console not started: {message}; set MRC_WEB_PORT", file=sys.stderr)
+        return None
+    stack.push_async_callback(web.stop)
+    if settings.web_console:
+        print(f"Staff console: http://{web.host}:{web.port}/", flush=True)
+    return web
 
 
 def _external_token(settings: Settings) -> str | None:
@@ -176,6 +237,12 @@ async def _run_telegram(
     if settings.webhook_url:
         await _start_webhook(settings, application, services, stack)
     else:
+        from bot.telegram.webrelay import TelegramRelay
+
+        await serve_web(
+            settings, db, stack,
+            relay=TelegramRelay(application.bot, services), required=False,
+        )  # fmt: skip
         assert application.updater is not None
         await application.updater.start_polling(
             allowed_updates=Update.ALL_TYPES, drop_pending_updates=False
@@ -190,10 +257,8 @@ async def _start_webhook(
     settings: Settings, application: MRCApplication, services: Services, stack: AsyncExitStack
 ) -> None:
     """Serve the webhook on the local web server and tell Telegram where it is."""
-    from starlette.applications import Starlette
-
     from bot.telegram.webhook import webhook_route
-    from bot.web.server import WebServer
+    from bot.telegram.webrelay import TelegramRelay
 
     assert settings.webhook_url is not None
     secret = (
@@ -202,18 +267,12 @@ async def _start_webhook(
         else secrets.token_urlsafe(32)
     )
     path = urlsplit(settings.webhook_url).path or "/"
-    web = WebServer(
-        Starlette(routes=[webhook_route(path, application, services, secret)]),
-        settings.web_host,
-        settings.web_port,
-    )
-    try:
-        await web.start()
-    except (OSError, SystemExit) as exc:
-        raise StartupError(
-            f"cannot listen on {settings.web_host}:{settings.web_port} ({exc})"
-        ) from None
-    stack.push_async_callback(web.stop)
+    web = await serve_web(
+        settings, services.db, stack,
+        relay=TelegramRelay(application.bot, services),
+        extra_routes=[webhook_route(path, application, services, secret)],
+    )  # fmt: skip
+    assert web is not None
     await application.bot.set_webhook(
         settings.webhook_url,
         secret_token=secret,

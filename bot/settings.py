@@ -89,6 +89,12 @@ class Settings(BaseSettings):
     #: The local web server (the webhook receiver) listens here.
     web_host: str = "127.0.0.1"
     web_port: int = Field(default=8080, ge=0, le=65535)
+    #: Signs the console's session cookies; one is kept in the data folder when unset.
+    web_secret: SecretStr | None = None
+    #: Send the console's cookie only over HTTPS (set it when a TLS proxy is in front).
+    web_https_only: bool = False
+    #: Serve the staff console (and the webhook) on web_host:web_port.
+    web_console: bool = True
     #: Inbound flood control: at most this many messages and button presses per user ...
     flood_limit: int = Field(default=8, ge=1, le=1000)
     #: ... in this many seconds.
@@ -107,7 +113,14 @@ class Settings(BaseSettings):
     def _database_url(cls, value: str) -> str:
         return async_database_url(value)
 
-    @field_validator("telegram_token", "nlu_token", "webhook_secret", "webhook_url", mode="before")
+    @field_validator(
+        "telegram_token",
+        "nlu_token",
+        "webhook_secret",
+        "webhook_url",
+        "web_secret",
+        mode="before",
+    )
     @classmethod
     def _empty_secret_is_none(cls, value: object) -> object:
         return None if value == "" else value

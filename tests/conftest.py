@@ -9,7 +9,7 @@ import pytest
 from bot import PROJECT_DIR
 
 SHARED_DIR = PROJECT_DIR.parent / "shared"
-_MARKERS = {"unit": "unit", "db": "db", "integration": "integration"}
+_MARKERS = {"unit": "unit", "db": "db", "admin": "db", "integration": "integration"}
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

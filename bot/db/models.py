@@ -90,6 +90,11 @@ class ArticleTranslation(Base):
     title: Mapped[str] = mapped_column(String(200))
     body: Mapped[str] = mapped_column(Text)
     status: Mapped[str] = mapped_column(String(16), default="draft")
+    #: An unpublished edit from the console (the bot keeps answering with title/body).
+    draft_title: Mapped[str | None] = mapped_column(String(200))
+    draft_body: Mapped[str | None] = mapped_column(Text)
+    #: Another language of the article changed; an editor must confirm this one.
+    needs_review: Mapped[bool] = mapped_column(default=False, server_default=text("false"))
     #: Who made the last change: ``import`` for the files, else a staff account.
     updated_by: Mapped[str] = mapped_column(String(64))
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
@@ -242,4 +247,68 @@ class TicketEntry(Base):
     ticket_id: Mapped[int] = mapped_column(ForeignKey("tickets.id", ondelete="CASCADE"), index=True)
     author: Mapped[str] = mapped_column(String(16))
     text: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class StaffAccount(Base):
+    """A person who uses the staff console: admin, editor or operator."""
+
+    __tablename__ = "staff_accounts"
+    __table_args__ = (CheckConstraint("role IN ('admin', 'editor', 'operator')", name="role"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(64), unique=True)
+    #: argon2id, never the password.
+    password_hash: Mapped[str] = mapped_column(String(200))
+    role: Mapped[str] = mapped_column(String(16))
+    language: Mapped[str] = mapped_column(String(2), default="ru")
+    active: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_login_at: Mapped[datetime | None]
+
+
+class AuditEntry(Base):
+    """Who changed what, when, with the state before and after."""
+
+    __tablename__ = "audit_log"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    actor: Mapped[str] = mapped_column(String(64))
+    action: Mapped[str] = mapped_column(String(64))
+    object_type: Mapped[str] = mapped_column(String(32))
+    object_id: Mapped[str] = mapped_column(String(64))
+    before: Mapped[dict[str, object] | None] = mapped_column(JSON(none_as_null=True))
+    after: Mapped[dict[str, object] | None] = mapped_column(JSON(none_as_null=True))
+
+
+class InboxDecision(Base):
+    """What staff decided about a message the bot could not answer well."""
+
+    __tablename__ = "inbox_decisions"
+    __table_args__ = (
+        CheckConstraint("decision IN ('assigned', 'new_article', 'dismissed')", name="decision"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    message_id: Mapped[int] = mapped_column(
+        ForeignKey("messages.id", ondelete="CASCADE"), unique=True
+    )
+    decision: Mapped[str] = mapped_column(String(16))
+    topic: Mapped[str | None] = mapped_column(String(64))
+    decided_by: Mapped[str] = mapped_column(String(64))
+    decided_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class TrainingPhrase(Base):
+    """A training phrase added in the console (exported into ``nlu/`` for training)."""
+
+    __tablename__ = "training_phrases"
+    __table_args__ = (UniqueConstraint("intent", "language", "text"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    intent: Mapped[str] = mapped_column(String(64))
+    language: Mapped[str] = mapped_column(String(2))
+    text: Mapped[str] = mapped_column(String(500))
+    created_by: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -166,6 +166,50 @@ def language_name(language: str) -> str:
     return Locale.parse(language).get_display_name(language) or language
 
 
+def topic_choice(t: Translator, topic: str) -> Choice:
+    """A button that opens ``topic``."""
+    return Choice(t.gettext(TOPIC_TITLES[topic]), f"topic:{topic}")
+
+
+def render_article(
+    answer: Answer, t: Translator, part: int, part_chars: int, action: str = "answer"
+) -> tuple[str, tuple[Choice, ...], tuple[str, ...]]:
+    """One part of an article as the user sees it: ``(markdown text, buttons, related)``. The
+    console's preview uses this too, so it shows exactly what the bot will send."""
+    parts = split_parts(answer.body, part_chars)
+    part = min(max(part, 0), len(parts) - 1)
+    topic = answer.topic
+    lines = []
+    if answer.fell_back_from:
+        name = Locale.parse(answer.language).get_display_name(t.language) or answer.language
+        lines.append(
+            t.gettext(
+                "This article is not yet available in your language, so here it is in {language}.",
+                language=name,
+            )
+        )
+    lines.append(
+        f"**{answer.title}**" if part == 0 else f"**{answer.title}** ({part + 1}/{len(parts)})"
+    )
+    lines.append(parts[part])
+    choices: list[Choice] = []
+    if part + 1 < len(parts):
+        choices.append(Choice(t.gettext("Show more"), f"more:{topic}:{part + 1}"))
+    related = [r for r in answer.related if r in TOPIC_TITLES][:3]
+    choices += [topic_choice(t, r) for r in related]
+    if part + 1 >= len(parts):
+        lines.append(t.gettext("Was this helpful?"))
+        choices += [
+            Choice(t.gettext("👍 Yes"), f"fb:{topic}:up"),
+            Choice(t.gettext("👎 No"), f"fb:{topic}:down"),
+        ]
+    if action == "escalate":
+        choices.insert(0, human_choice(t))
+    elif part + 1 >= len(parts):
+        choices.append(human_choice(t))  # a person is always one tap away
+    return "\n\n".join(lines), tuple(choices), tuple(related)
+
+
 class Dialogue:
     """The dialogue policy; one instance serves every user and channel."""
 
@@ -320,51 +364,21 @@ class Dialogue:
                 intent=base.intent,
                 confidence=base.confidence,
             )
-        parts = split_parts(answer.body, self.part_chars)
-        part = min(max(part, 0), len(parts) - 1)
-        lines = []
-        if answer.fell_back_from:
-            name = Locale.parse(answer.language).get_display_name(t.language) or answer.language
-            lines.append(
-                t.gettext(
-                    "This article is not yet available in your language, "
-                    "so here it is in {language}.",
-                    language=name,
-                )
-            )
-        lines.append(
-            f"**{answer.title}**" if part == 0 else f"**{answer.title}** ({part + 1}/{len(parts)})"
-        )
-        lines.append(parts[part])
-        choices: list[Choice] = []
-        if part + 1 < len(parts):
-            choices.append(Choice(t.gettext("Show more"), f"more:{topic}:{part + 1}"))
-        related = [r for r in answer.related if r in TOPIC_TITLES][:3]
-        choices += [self._topic_choice(t, r) for r in related]
-        if part + 1 >= len(parts):
-            lines.append(t.gettext("Was this helpful?"))
-            choices += [
-                Choice(t.gettext("👍 Yes"), f"fb:{topic}:up"),
-                Choice(t.gettext("👎 No"), f"fb:{topic}:down"),
-            ]
-        if action == "escalate":
-            choices.insert(0, human_choice(t))
-        elif part + 1 >= len(parts):
-            choices.append(human_choice(t))  # a person is always one tap away
+        text, choices, related = render_article(answer, t, part, self.part_chars, action)
         return Reply(
-            "\n\n".join(lines),
+            text,
             t.language,
             action=action,
             article=topic,
-            candidates=tuple(related),
-            choices=tuple(choices),
+            candidates=related,
+            choices=choices,
             escalate=action == "escalate",
             intent=base.intent,
             confidence=base.confidence,
         )
 
     def _clarify(self, t: Translator, topics: list[str], base: Understood) -> Reply:
-        choices = tuple(self._topic_choice(t, k) for k in topics)
+        choices = tuple(topic_choice(t, k) for k in topics)
         message = t.gettext("Did you mean one of these topics?")
         return Reply(
             message,
@@ -390,7 +404,7 @@ class Dialogue:
             message = t.gettext(
                 "Sorry, I did not understand. Please write your question in other words."
             )
-        choices = [self._topic_choice(t, k) for k in found]
+        choices = [topic_choice(t, k) for k in found]
         choices += [menu_choice(t), human_choice(t)]
         if conversation.failed_in_row >= 1:
             choices.insert(0, choices.pop())  # the person first
@@ -414,7 +428,7 @@ class Dialogue:
             message = t.gettext(
                 "I cannot understand messages right now. Please try again in a few minutes."
             )
-        choices = tuple(self._topic_choice(t, k) for k in found)
+        choices = tuple(topic_choice(t, k) for k in found)
         return Reply(
             message,
             t.language,
@@ -452,7 +466,7 @@ class Dialogue:
             return self.menu(language)
         if kind == "cat":
             title, topics = CATEGORIES[topic]
-            choices = (*(self._topic_choice(t, k) for k in topics), self._back_choice(t))
+            choices = (*(topic_choice(t, k) for k in topics), self._back_choice(t))
             message = t.gettext("{category}: choose a topic.", category=t.gettext(title))
             return Reply(message, language, action="menu", choices=choices)
         if kind == "lang":
@@ -497,10 +511,6 @@ class Dialogue:
     @staticmethod
     def _back_choice(t: Translator, payload: str = "menu") -> Choice:
         return Choice(t.gettext("⬅️ Back"), payload)
-
-    @staticmethod
-    def _topic_choice(t: Translator, topic: str) -> Choice:
-        return Choice(t.gettext(TOPIC_TITLES[topic]), f"topic:{topic}")
 
     @staticmethod
     def _handing_over(t: Translator) -> str:

@@ -143,6 +143,13 @@ def _iso(moment: datetime | None) -> str | None:
     return moment.isoformat() if moment else None
 
 
+def _cell(text: str | None) -> str | None:
+    """A CSV cell that a spreadsheet will not run as a formula (migrants' text is untrusted)."""
+    if text and text[0] in "=+-@\t\r":
+        return "'" + text
+    return text
+
+
 async def export(session: AsyncSession, fmt: str = "json") -> str:
     """Every ticket with its transcript, as JSON or CSV (one row per transcript line)."""
     tickets = (await session.scalars(select(Ticket).order_by(Ticket.id))).all()
@@ -178,7 +185,7 @@ async def export(session: AsyncSession, fmt: str = "json") -> str:
         for line in r["transcript"] or [{"at": None, "author": None, "text": None}]:
             writer.writerow([r["ticket"], r["language"], r["priority"], r["status"],
                              r["opened_at"], r["first_reply_at"], r["closed_at"], r["rating"],
-                             line["at"], line["author"], line["text"]])  # fmt: skip
+                             line["at"], line["author"], _cell(line["text"])])  # fmt: skip
     return out.getvalue()
 
 

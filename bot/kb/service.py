@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import math
-import time
 from collections import Counter
 from dataclasses import dataclass
 
@@ -13,6 +12,7 @@ from sqlalchemy import select
 from bot.db import Database
 from bot.db.models import Article as ArticleRow
 from bot.db.models import ArticleTranslation
+from bot.kb.editing import knowledge_version
 from bot.kb.store import Answer, published
 from nlu_components.normalize import normalize
 
@@ -22,8 +22,6 @@ MIN_SEARCH_SCORE = 1.5
 MIN_SHARE_OF_BEST = 0.5
 #: A query word matches an article word with at least this similarity (0-100, rapidfuzz).
 MIN_WORD_SIMILARITY = 82
-#: The search index is rebuilt from the database at most this often (seconds).
-INDEX_TTL = 30.0
 _K1, _B = 1.2, 0.75
 
 
@@ -87,7 +85,7 @@ class KnowledgeBase:
     def __init__(self, db: Database) -> None:
         self.db = db
         self._index: _Index | None = None
-        self._built_at = float("-inf")
+        self._version = -1
 
     async def article(self, topic: str, language: str) -> Answer | None:
         """The published article of ``topic``, read fresh: staff edits show at once."""
@@ -95,21 +93,23 @@ class KnowledgeBase:
             return await published(session, topic, language)
 
     async def _current_index(self) -> _Index:
-        if self._index is None or time.monotonic() - self._built_at > INDEX_TTL:
-            async with self.db.session() as session:
+        """The index of the published articles, rebuilt when a revision was added (a publish
+        in the console shows in the next search, in every bot process)."""
+        async with self.db.session() as session:
+            version = await knowledge_version(session)
+            if self._index is None or version != self._version:
                 rows = await session.execute(
                     select(ArticleRow.topic, ArticleTranslation.title, ArticleTranslation.body)
                     .join(ArticleTranslation)
                     .where(ArticleTranslation.status == "published")
                 )
                 texts = [(topic, title, body) for topic, title, body in rows]
-            self._index = _Index.build(texts)
-            self._built_at = time.monotonic()
+                self._index, self._version = _Index.build(texts), version
         return self._index
 
     def invalidate(self) -> None:
-        """Rebuild the search index before the next search (after an edit)."""
-        self._built_at = float("-inf")
+        """Rebuild the search index before the next search."""
+        self._version = -1
 
     async def search(self, text: str, limit: int = 3) -> list[str]:
         """Topics whose published articles share the most telling words with ``text``, in any

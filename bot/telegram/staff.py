@@ -17,12 +17,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import Message, Update
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden, TelegramError
+from telegram.ext import ExtBot
 
 from bot.db.base import utcnow
 from bot.db.models import Ticket, User
 from bot.escalation import tickets
 from bot.escalation.cards import queue_text, topic_title, waited
 from bot.i18n import Translator
+from bot.settings import Settings
 from bot.telegram.context import Context
 from bot.telegram.handoff import rating_choices
 from bot.telegram.profile import language_of
@@ -137,19 +139,24 @@ async def _command_in_topic(
         await send_text(context.bot, staff_chat, text, thread_id=thread)
     elif name == "close":
         await tickets.close(session, ticket, argument)
-        await _closed(context, user, ticket, staff)
+        await announce_closed(context.bot, context.services.settings, user, ticket, staff)
+
+
+def signature(user: User, settings: Settings) -> str:
+    """ "MRC operator" in bold, in the migrant's language (never the operator's name)."""
+    t = Translator(user.language or settings.default_language)
+    return "<b>" + html.escape(t.gettext("MRC operator")) + "</b>"
 
 
 async def _relay_to_migrant(context: Context, message: Message, user: User) -> bool:
     """Send the operator's message to the migrant, signed "MRC operator", never with a name."""
-    t = Translator(user.language or context.services.settings.default_language)
-    signature = "<b>" + html.escape(t.gettext("MRC operator")) + "</b>"
+    signed = signature(user, context.services.settings)
     chat_id = int(user.external_id)
     try:
         if message.text:
-            await send_html(context.bot, chat_id, f"{signature}\n{html.escape(message.text)}")
+            await send_html(context.bot, chat_id, f"{signed}\n{html.escape(message.text)}")
         else:
-            caption = signature + (f"\n{html.escape(message.caption)}" if message.caption else "")
+            caption = signed + (f"\n{html.escape(message.caption)}" if message.caption else "")
             await context.bot.copy_message(
                 chat_id,
                 message.chat_id,
@@ -165,9 +172,11 @@ async def _relay_to_migrant(context: Context, message: Message, user: User) -> b
     return True
 
 
-async def _closed(context: Context, user: User, ticket: Ticket, staff: Translator) -> None:
+async def announce_closed(
+    bot: ExtBot[None], settings: Settings, user: User, ticket: Ticket, staff: Translator
+) -> None:
     """Tell the migrant (with a rating), the topic, and close the topic."""
-    staff_chat = context.services.settings.staff_chat_id
+    staff_chat = settings.staff_chat_id
     thread = user.staff_thread_id
     t = Translator(user.language or ticket.language)
     text = t.gettext(
@@ -176,15 +185,15 @@ async def _closed(context: Context, user: User, ticket: Ticket, staff: Translato
         number=ticket.id,
     )
     try:
-        await send_text(context.bot, int(user.external_id), text, rating_choices(t, ticket.id))
+        await send_text(bot, int(user.external_id), text, rating_choices(t, ticket.id))
     except (Forbidden, BadRequest):
         log.warning("could not tell the migrant that ticket %d is closed", ticket.id)
     if staff_chat is not None and thread is not None:
         with contextlib.suppress(TelegramError):
             done = staff.gettext("✅ Ticket #{number} is closed.", number=ticket.id)
-            await send_text(context.bot, staff_chat, done, thread_id=thread)
-            await context.bot.edit_forum_topic(staff_chat, thread, name=topic_title(ticket, staff))
-            await context.bot.close_forum_topic(staff_chat, thread)
+            await send_text(bot, staff_chat, done, thread_id=thread)
+            await bot.edit_forum_topic(staff_chat, thread, name=topic_title(ticket, staff))
+            await bot.close_forum_topic(staff_chat, thread)
 
 
 async def remind_waiting(context: Context) -> None:

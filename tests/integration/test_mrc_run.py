@@ -75,13 +75,26 @@ def start(env: dict[str, str]) -> Iterator[Callable[[], Started]]:
                 stream.close()
 
 
+def wait_for_demo(env: dict[str, str], out: Output, err: Output) -> None:
+    """Wait for the demo's prompt; on failure show the bot's log and the Rasa server's."""
+    try:
+        out.wait_for("local demo. Type your question", 300)
+    except pytest.fail.Exception:
+        rasa_log = Path(env["MRC_DATA_DIR"], "log", "rasa.log")
+        tail = rasa_log.read_text(errors="replace")[-4000:] if rasa_log.exists() else "(none)"
+        pytest.fail(
+            f"the demo did not start.\nstdout:\n{out.drain()}\nstderr:\n{err.drain()[-4000:]}"
+            f"\nrasa.log:\n{tail}"
+        )
+
+
 def test_without_a_token_the_demo_answers_and_ends_with_its_input(
     env: dict[str, str], start: Callable[[], Started]
 ) -> None:
-    process, out, _ = start()
+    process, out, err = start()
     assert process.stdin is not None
     out.wait_for("MRC_TELEGRAM_TOKEN is not set", 10)
-    out.wait_for("local demo. Type your question", 300)
+    wait_for_demo(env, out, err)
     assert len(rasa_of(env)) == 1
     process.stdin.write("how do I pay for my work patent\n")
     process.stdin.flush()
@@ -100,8 +113,8 @@ def test_without_a_token_the_demo_answers_and_ends_with_its_input(
 def test_a_signal_stops_the_demo_and_its_rasa_server(
     env: dict[str, str], start: Callable[[], Started], sig: signal.Signals
 ) -> None:
-    process, out, _ = start()
-    out.wait_for("local demo. Type your question", 300)
+    process, out, err = start()
+    wait_for_demo(env, out, err)
     assert len(rasa_of(env)) == 1
     process.send_signal(sig)
     assert process.wait(60) == 0
@@ -111,8 +124,8 @@ def test_a_signal_stops_the_demo_and_its_rasa_server(
 def test_a_killed_bot_takes_its_rasa_server_with_it(
     env: dict[str, str], start: Callable[[], Started]
 ) -> None:
-    process, out, _ = start()
-    out.wait_for("local demo. Type your question", 300)
+    process, out, err = start()
+    wait_for_demo(env, out, err)
     process.kill()
     process.wait(10)
     wait_until(lambda: rasa_of(env) == [], 60, "the orphaned Rasa server to stop")

@@ -1,0 +1,61 @@
+"""The dashboard: the bot's work over a chosen period, as charts."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from babel.dates import format_timedelta
+from starlette.requests import Request
+from starlette.responses import Response
+
+from bot.admin import stats
+from bot.admin.accounts import ADMIN, EDITOR, OPERATOR
+from bot.admin.app import route
+from bot.admin.security import console_of, require
+from bot.i18n import Translator
+from bot.topics import TOPIC_TITLES
+
+MAX_DAYS = 366
+
+
+def _period(request: Request) -> tuple[date, date]:
+    today = date.today()
+    try:
+        end = date.fromisoformat(request.query_params.get("to", ""))
+    except ValueError:
+        end = today
+    try:
+        start = date.fromisoformat(request.query_params.get("from", ""))
+    except ValueError:
+        start = end - timedelta(days=29)
+    if start > end:
+        start, end = end, start
+    return max(start, end - timedelta(days=MAX_DAYS - 1)), end
+
+
+@require(ADMIN, EDITOR, OPERATOR)
+async def dashboard(request: Request) -> Response:
+    """Questions per day by language and topic, outcomes, feedback, reply times, ratings."""
+    console = console_of(request)
+    language = console.language_of(request)
+    t = Translator(language)
+    start, end = _period(request)
+    async with console.db.session() as session:
+        figures = await stats.figures(session, start, end)
+    topics = [(t.gettext(TOPIC_TITLES.get(k, k)), v) for k, v in figures.per_topic.most_common(20)]
+    ratings = [(f"{'★' * r}", figures.ratings[r]) for r in range(5, 0, -1)]
+    median = (
+        format_timedelta(figures.first_reply_median, locale=language, threshold=1.1)
+        if figures.first_reply_median is not None
+        else None
+    )
+    context = {
+        "f": figures, "start": start, "end": end, "day_bars": stats.day_bars(figures),
+        "topic_bars": stats.horizontal(topics), "rating_bars": stats.horizontal(ratings, 300),
+        "median": median, "colours": stats.LANGUAGE_COLOURS, "outcomes": stats.OUTCOMES,
+        "titles": {k: t.gettext(v) for k, v in TOPIC_TITLES.items()},
+    }  # fmt: skip
+    return console.page(request, "dashboard.html", context)
+
+
+routes = [route("/", dashboard)]

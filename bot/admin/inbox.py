@@ -1,0 +1,118 @@
+"""The unanswered inbox and the training phrases made from it."""
+
+from __future__ import annotations
+
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+
+from bot.admin import audit, unanswered
+from bot.admin.accounts import ADMIN, EDITOR
+from bot.admin.app import route
+from bot.admin.security import console_of, require, staff_of
+from bot.i18n import LANGUAGES, Translator
+from bot.topics import INTENTS, TOPIC_TITLES
+
+DECISIONS = ("assigned", "new_article", "dismissed")
+
+
+def _topic_names(language: str) -> list[tuple[str, str]]:
+    t = Translator(language)
+    return sorted(((k, t.gettext(v)) for k, v in TOPIC_TITLES.items()), key=lambda kv: kv[1])
+
+
+@require(ADMIN, EDITOR)
+async def inbox(request: Request) -> Response:
+    """Messages the bot could not answer well, personal data masked."""
+    console = console_of(request)
+    language = request.query_params.get("language")
+    language = language if language in LANGUAGES else None
+    reason = request.query_params.get("reason")
+    reason = reason if reason in unanswered.REASONS else None
+    async with console.db.session() as session:
+        found = await unanswered.items(session, language, reason)
+    context = {
+        "items": found, "filter_language": language, "reason": reason,
+        "reasons": unanswered.REASONS, "all_languages": LANGUAGES,
+        "topics": _topic_names(console.language_of(request)),
+    }  # fmt: skip
+    return console.page(request, "inbox.html", context)
+
+
+@require(ADMIN, EDITOR)
+async def decide(request: Request) -> Response:
+    """Assign a message to a topic (a new training phrase), ask for an article, or dismiss."""
+    console = console_of(request)
+    staff = staff_of(request)
+    form = await request.form()
+    decision = str(form.get("decision", ""))
+    topic = str(form.get("topic", "")) or None
+    phrase = str(form.get("phrase", ""))
+    if decision not in DECISIONS or (decision == "assigned" and topic not in INTENTS):
+        return console.page(request, "error.html", {"code": 400}, status_code=400)
+    message_id = request.path_params["message"]
+    topic = topic if decision == "assigned" else None
+    phrase = unanswered.mask(phrase)
+    after = {"topic": topic, "phrase": phrase} if topic else None
+    async with console.db.session() as session:
+        message = await unanswered.decide(
+            session, message_id, decision, staff.username, topic, phrase
+        )
+        if message is not None:
+            await audit.record(
+                session, staff.username, f"inbox.{decision}", "message", message_id, None, after
+            )
+    return RedirectResponse("/inbox", status_code=303)
+
+
+@require(ADMIN, EDITOR)
+async def training(request: Request) -> Response:
+    """Training phrases added in the console, by topic and language."""
+    console = console_of(request)
+    async with console.db.session() as session:
+        rows = await unanswered.phrases(session)
+    context = {
+        "phrases": rows, "all_languages": LANGUAGES,
+        "topics": _topic_names(console.language_of(request)), "intents": INTENTS,
+    }  # fmt: skip
+    return console.page(request, "training.html", context)
+
+
+@require(ADMIN, EDITOR)
+async def add_training(request: Request) -> Response:
+    console = console_of(request)
+    staff = staff_of(request)
+    form = await request.form()
+    intent, language = str(form.get("intent", "")), str(form.get("language", ""))
+    text = unanswered.mask(str(form.get("text", "")))
+    if intent not in INTENTS or language not in LANGUAGES or not text.strip():
+        return console.page(request, "error.html", {"code": 400}, status_code=400)
+    async with console.db.session() as session:
+        phrase = await unanswered.add_phrase(session, intent, language, text, staff.username)
+        if phrase is not None:
+            after = {"intent": intent, "language": language, "text": phrase.text}
+            await audit.record(
+                session, staff.username, "training.add", "phrase", phrase.id, None, after
+            )
+    return RedirectResponse("/training", status_code=303)
+
+
+@require(ADMIN, EDITOR)
+async def export_training(request: Request) -> Response:
+    """The phrases as a Rasa NLU file, to put into ``nlu/`` (``mrc nlu phrases`` does it)."""
+    console = console_of(request)
+    async with console.db.session() as session:
+        text = unanswered.to_rasa_yaml(await unanswered.phrases(session))
+    return Response(
+        text,
+        media_type="application/x-yaml; charset=utf-8",
+        headers={"content-disposition": 'attachment; filename="console_phrases.yml"'},
+    )
+
+
+routes = [
+    route("/inbox", inbox),
+    route("/inbox/{message:int}", decide, ("POST",)),
+    route("/training", training),
+    route("/training/add", add_training, ("POST",)),
+    route("/training/export", export_training),
+]

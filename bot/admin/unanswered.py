@@ -1,0 +1,162 @@
+"""The unanswered inbox: what the bot could not answer, answered unsure, or got 👎 for, with
+personal data masked; and the training phrases staff make of it."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import and_, exists, or_, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.db.models import Feedback, InboxDecision, Message, TrainingPhrase
+
+#: An answer given with less confidence than this goes to the inbox.
+LOW_CONFIDENCE = 0.6
+REASONS = ("fallback", "clarify", "low_confidence", "disliked", "out_of_scope")
+
+_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+_PHONE = re.compile(r"(?<![\w])\+?\d[\d\s()\-]{6,}\d(?![\w])")
+#: Passport and document numbers: letters then digits (AB1234567, № 1234567), or 6+ digits.
+_DOCUMENT = re.compile(r"(?<![\w])(?:[A-ZА-ЯЁa-zа-яё]{1,3}\s?№?\s?)?\d{6,}(?![\w])|№\s?\d{4,}")
+
+
+def mask(text: str) -> str:
+    """``text`` with emails, phone numbers and document numbers replaced by markers."""
+    text = _EMAIL.sub("[✉]", text)
+    text = _PHONE.sub(
+        lambda m: "[☎]" if sum(c.isdigit() for c in m.group()) >= 7 else m.group(), text
+    )
+    return _DOCUMENT.sub("[№]", text)
+
+
+@dataclass(frozen=True)
+class Item:
+    """A message in the inbox, masked."""
+
+    id: int
+    text: str
+    language: str
+    intent: str | None
+    confidence: float | None
+    action: str
+    reason: str
+    created_at: datetime
+
+
+def _disliked() -> object:
+    return exists().where(
+        Feedback.user_id == Message.user_id,
+        Feedback.topic == Message.article,
+        Feedback.helpful.is_(False),
+        Feedback.created_at >= Message.created_at,
+    )
+
+
+def _reason(message: Message, disliked: bool) -> str:
+    if disliked:
+        return "disliked"
+    if message.action in ("fallback", "clarify", "out_of_scope"):
+        return message.action
+    return "low_confidence"
+
+
+async def items(
+    session: AsyncSession, language: str | None = None, reason: str | None = None, limit: int = 200
+) -> list[Item]:
+    """Undecided inbox messages, newest first."""
+    disliked = _disliked()
+    query = (
+        select(Message, disliked.label("disliked"))  # type: ignore[attr-defined]
+        .where(~exists().where(InboxDecision.message_id == Message.id))
+        .where(
+            or_(
+                Message.action.in_(("fallback", "clarify", "out_of_scope")),
+                and_(Message.action == "answer", Message.confidence < LOW_CONFIDENCE),
+                disliked,  # type: ignore[arg-type]
+            )
+        )
+        .order_by(Message.id.desc())
+        .limit(limit * 3 if reason else limit)
+    )
+    if language:
+        query = query.where(Message.language == language)
+    found = []
+    for message, was_disliked in await session.execute(query):
+        item = Item(
+            message.id, mask(message.text), message.language, message.intent,
+            message.confidence, message.action, _reason(message, bool(was_disliked)),
+            message.created_at,
+        )  # fmt: skip
+        if reason is None or item.reason == reason:
+            found.append(item)
+    return found[:limit]
+
+
+async def decide(
+    session: AsyncSession,
+    message_id: int,
+    decision: str,
+    actor: str,
+    topic: str | None = None,
+    phrase: str | None = None,
+) -> Message | None:
+    """Record the decision; an assignment adds ``phrase`` as a training phrase of ``topic`` in
+    the message's language. ``None`` when the message is gone or already decided."""
+    message = await session.get(Message, message_id)
+    if message is None:
+        return None
+    if await session.scalar(select(InboxDecision.id).where(InboxDecision.message_id == message_id)):
+        return None
+    session.add(
+        InboxDecision(message_id=message_id, decision=decision, topic=topic, decided_by=actor)
+    )
+    if decision == "assigned" and topic and phrase:
+        await add_phrase(session, topic, message.language, phrase, actor)
+    await session.flush()
+    return message
+
+
+async def add_phrase(
+    session: AsyncSession, intent: str, language: str, text: str, actor: str
+) -> TrainingPhrase | None:
+    """Add a training phrase (``None`` if it is already there)."""
+    text = " ".join(text.split())[:500]
+    if not text:
+        return None
+    taken = await session.scalar(
+        select(TrainingPhrase.id).where(
+            TrainingPhrase.intent == intent,
+            TrainingPhrase.language == language,
+            TrainingPhrase.text == text,
+        )
+    )
+    if taken is not None:
+        return None
+    phrase = TrainingPhrase(intent=intent, language=language, text=text, created_by=actor)
+    session.add(phrase)
+    await session.flush()
+    return phrase
+
+
+async def phrases(session: AsyncSession, intent: str | None = None) -> Sequence[TrainingPhrase]:
+    query = select(TrainingPhrase).order_by(
+        TrainingPhrase.intent, TrainingPhrase.language, TrainingPhrase.id
+    )
+    if intent:
+        query = query.where(TrainingPhrase.intent == intent)
+    return (await session.scalars(query)).all()
+
+
+def to_rasa_yaml(rows: Sequence[TrainingPhrase]) -> str:
+    """The phrases as a Rasa 3 NLU file (one block per intent), for ``nlu/``."""
+    by_intent: dict[str, list[str]] = {}
+    for row in rows:
+        by_intent.setdefault(row.intent, []).append(row.text)
+    lines = ['version: "3.1"', "", "# Training phrases added in the staff console.", "nlu:"]
+    for intent, texts in sorted(by_intent.items()):
+        lines += [f"  - intent: {intent}", "    examples: |"]
+        lines += [f"      - {text}" for text in texts]
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,190 @@
+"""Every route checks the session, the role and the CSRF token; hostile text stays inert;
+wrong passwords are throttled; cookies and headers are strict."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from sqlalchemy import select
+from starlette.routing import Route
+
+from bot.admin.app import build_console
+from bot.db.models import ArticleTranslation, AuditEntry, Message, User
+from tests.admin.conftest import PASSWORD, Env
+
+A, E, OP = "ada", "eddie", "olga"
+#: Who may use each route (method, path): the test fails when a route is added without an entry.
+ACCESS: dict[tuple[str, str], set[str]] = {
+    ("GET", "/"): {A, E, OP},
+    ("GET", "/articles"): {A, E},
+    ("GET", "/articles/{topic}"): {A, E},
+    ("POST", "/articles/{topic}/save"): {A, E},
+    ("POST", "/articles/{topic}/{language}/{what}"): {A, E},
+    ("GET", "/articles/{topic}/history"): {A, E},
+    ("GET", "/articles/{topic}/revisions/{revision:int}"): {A, E},
+    ("POST", "/articles/{topic}/revisions/{revision:int}/restore"): {A, E},
+    ("GET", "/inbox"): {A, E},
+    ("POST", "/inbox/{message:int}"): {A, E},
+    ("GET", "/training"): {A, E},
+    ("POST", "/training/add"): {A, E},
+    ("GET", "/training/export"): {A, E},
+    ("GET", "/tickets"): {A, OP},
+    ("GET", "/tickets/export"): {A, OP},
+    ("GET", "/tickets/{ticket:int}"): {A, OP},
+    ("POST", "/tickets/{ticket:int}/{action}"): {A, OP},
+    ("GET", "/staff"): {A},
+    ("POST", "/staff/add"): {A},
+    ("POST", "/staff/{account:int}"): {A},
+    ("GET", "/password"): {A, E, OP},
+    ("POST", "/password"): {A, E, OP},
+    ("POST", "/language"): {A, E, OP},
+    ("GET", "/audit"): {A},
+}
+PUBLIC = {("GET", "/login"), ("POST", "/login"), ("GET", "/login/language"), ("POST", "/logout")}
+SAMPLE = {
+    "{topic}": "work_patent", "{language}": "en", "{what}": "confirm",
+    "{revision:int}": "1", "{ticket:int}": "1", "{message:int}": "1", "{account:int}": "1",
+    "{action}": "note",
+}  # fmt: skip
+
+
+def _url(path: str) -> str:
+    for name, value in SAMPLE.items():
+        path = path.replace(name, value)
+    return path
+
+
+def test_every_route_has_an_access_rule(env: Env) -> None:
+    app = build_console(env.console)
+    routes = {
+        (method, r.path)
+        for r in app.routes
+        if isinstance(r, Route)
+        for method in (r.methods or set()) - {"HEAD"}
+    }
+    assert routes == set(ACCESS) | PUBLIC
+
+
+@pytest.mark.parametrize(("method", "path"), sorted(ACCESS))
+async def test_without_a_session_every_route_redirects_to_login(
+    env: Env, method: str, path: str
+) -> None:
+    response = await env.client.request(method, _url(path), data={} if method == "POST" else None)
+    assert response.status_code == 303
+    assert response.headers["location"].startswith("/login?next=")
+
+
+@pytest.mark.parametrize("who", [A, E, O])
+async def test_every_route_refuses_the_wrong_role(env: Env, who: str) -> None:
+    assert (await env.login(who)).status_code == 303
+    token = await env.csrf("/password")
+    for (method, path), allowed in sorted(ACCESS.items()):
+        if who in allowed:
+            continue
+        data = {"csrf": token} if method == "POST" else None
+        response = await env.client.request(method, _url(path), data=data)
+        assert response.status_code == 403, (who, method, path)
+        assert "Not allowed" in response.text
+
+
+async def test_a_form_without_a_valid_csrf_token_changes_nothing(env: Env) -> None:
+    await env.login(E)
+    form = {"action": "publish", "title_en": "Changed", "body_en": "Changed body"}
+    for token in (None, "forged-token"):
+        data = form if token is None else {**form, "csrf": token}
+        response = await env.client.post("/articles/work_patent/save", data=data)
+        assert response.status_code == 400
+    async with env.db.session() as session:
+        titles = (await session.scalars(select(ArticleTranslation.title))).all()
+        assert "Changed" not in titles
+        assert (await session.scalars(select(AuditEntry))).all() == []
+    # Logging in needs the login page's token too.
+    response = await env.client.post("/login", data={"username": A, "password": PASSWORD})
+    assert response.status_code == 400
+
+
+async def test_script_in_an_article_is_inert_in_the_console_and_refused_for_telegram(
+    env: Env,
+) -> None:
+    await env.login(E)
+    hostile = "<script>alert('x')</script> <img src=x onerror=alert(1)>"
+    response = await env.post(
+        "/articles/work_patent/save",
+        {"action": "save", "title_en": hostile[:40], "body_en": f"{hostile}\n\nMore text."},
+        "/articles/work_patent",
+    )
+    assert response.status_code == 303
+    page = (await env.client.get("/articles/work_patent")).text
+    assert "<script>alert" not in page
+    assert "<img src=x" not in page
+    assert "&lt;script&gt;" in page
+    assert re.search(r'class="bubble"><b>&lt;script&gt;', page), "the preview escapes it"
+    response = await env.post(
+        "/articles/work_patent/save", {"action": "publish"}, "/articles/work_patent"
+    )
+    assert response.status_code == 422
+    assert "contains HTML tags" in response.text
+    async with env.db.session() as session:
+        published = await session.scalar(
+            select(ArticleTranslation.body).where(ArticleTranslation.language == "en")
+        )
+    assert published is not None
+    assert "<script>" not in published
+
+
+async def test_script_in_a_migrants_message_is_inert_in_the_inbox(env: Env) -> None:
+    async with env.db.session() as session:
+        user = User(channel="telegram", external_id="1", language="en")
+        session.add(user)
+        await session.flush()
+        hostile = '<script>alert(1)</script><a href="javascript:x">call +7 999 123-45-67</a>'
+        session.add(Message(user_id=user.id, text=hostile, language="en", action="fallback"))
+    await env.login(E)
+    page = (await env.client.get("/inbox")).text
+    assert "<script>alert" not in page
+    assert 'href="javascript' not in page
+    assert "&lt;script&gt;" in page
+    assert "999" not in page, "the phone number is masked"
+
+
+async def test_repeated_wrong_passwords_are_throttled(env: Env) -> None:
+    for _ in range(5):
+        assert (await env.login(OP, "wrong password")).status_code == 401
+    response = await env.login(OP, PASSWORD)  # even the right password waits now
+    assert response.status_code == 429
+    assert "Too many failed attempts" in response.text
+    assert (await env.login(A)).status_code == 429, "the same address is throttled too"
+
+
+async def test_login_never_redirects_to_another_site(env: Env) -> None:
+    token = await env.csrf()
+    for target in ("//evil.example/", "https://evil.example/", "/\\evil.example"):
+        response = await env.client.post(
+            "/login", data={"csrf": token, "username": A, "password": PASSWORD, "next": target}
+        )
+        assert response.headers["location"] == "/"
+        token = await env.csrf()
+
+
+async def test_cookies_and_headers_are_strict(env: Env) -> None:
+    response = await env.login(A)
+    cookie = response.headers["set-cookie"].lower()
+    assert "httponly" in cookie
+    assert "samesite=strict" in cookie
+    page = await env.client.get("/")
+    assert "script-src" not in page.headers["content-security-policy"]
+    assert "default-src 'none'" in page.headers["content-security-policy"]
+    assert page.headers["x-frame-options"] == "DENY"
+
+
+async def test_a_switched_off_account_loses_its_session(env: Env) -> None:
+    await env.login(OP)
+    assert (await env.client.get("/tickets")).status_code == 200
+    async with env.db.session() as session:
+        from bot.db.models import StaffAccount
+
+        account = await session.scalar(select(StaffAccount).where(StaffAccount.username == OP))
+        assert account is not None
+        account.active = False
+    assert (await env.client.get("/tickets")).status_code == 303
