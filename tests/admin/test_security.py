@@ -75,7 +75,7 @@ async def test_without_a_session_every_route_redirects_to_login(
     assert response.headers["location"].startswith("/login?next=")
 
 
-@pytest.mark.parametrize("who", [A, E, O])
+@pytest.mark.parametrize("who", [A, E, OP])
 async def test_every_route_refuses_the_wrong_role(env: Env, who: str) -> None:
     assert (await env.login(who)).status_code == 303
     token = await env.csrf("/password")
