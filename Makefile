@@ -15,7 +15,7 @@ PO_FILES  := $(wildcard locales/*/LC_MESSAGES/messages.po)
 MO_FILES  := $(PO_FILES:.po=.mo)
 PYTEST_ARGS ?=
 
-.PHONY: help setup run chat test test-unit lint fmt typecheck model i18n bench lock lock-nlu clean
+.PHONY: help setup run chat browser test test-unit lint fmt typecheck model i18n bench lock lock-nlu clean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -61,7 +61,10 @@ fmt: $(BOT_STAMP)  ## format the code
 	$(VENV)/bin/ruff check --fix bot nlu_components tests bench
 	$(VENV)/bin/ruff format bot nlu_components tests bench
 
-test: setup lint typecheck model  ## set up everything and run the whole test suite
+browser:  ## Debian's Chromium for the browser tests (installed when missing, as root)
+	@scripts/ensure-chromium.sh
+
+test: setup lint typecheck model browser  ## set up everything and run the whole test suite
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
 
 test-unit: $(BOT_STAMP) $(MO_FILES)  ## only the fast unit tests

@@ -27,7 +27,6 @@ def add_staff(
         password = accounts.new_password()
 
     async def run() -> None:
-        migrate.upgrade(settings.database_url)
         db = Database(settings.database_url)
         try:
             async with db.session() as session:
@@ -38,6 +37,7 @@ def add_staff(
         finally:
             await db.dispose()
 
+    migrate.upgrade(settings.database_url)
     try:
         asyncio.run(run())
     except accounts.AccountError as exc:

@@ -20,12 +20,15 @@ REASONS = ("fallback", "clarify", "low_confidence", "disliked", "out_of_scope")
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 _PHONE = re.compile(r"(?<![\w])\+?\d[\d\s()\-]{6,}\d(?![\w])")
 #: Passport and document numbers: letters then digits (AB1234567, № 1234567), or 6+ digits.
-_DOCUMENT = re.compile(r"(?<![\w])(?:[A-ZА-ЯЁa-zа-яё]{1,3}\s?№?\s?)?\d{6,}(?![\w])|№\s?\d{4,}")
+_DOCUMENT = re.compile(r"(?<![\w])(?:[A-ZА-ЯЁa-zа-яё]{1,3}\s?№?\s?)?\d{6,}(?![\w])")
+#: Whatever follows "№" (series and number of a document).
+_NUMBERED = re.compile(r"№\s?[\d\s]{4,}\d")
 
 
 def mask(text: str) -> str:
     """``text`` with emails, phone numbers and document numbers replaced by markers."""
     text = _EMAIL.sub("[✉]", text)
+    text = _NUMBERED.sub("[№]", text)
     text = _PHONE.sub(
         lambda m: "[☎]" if sum(c.isdigit() for c in m.group()) >= 7 else m.group(), text
     )

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import os
+import re
 import signal
 import subprocess
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
+import httpx
 import pytest
 
 from bot import PROJECT_DIR
@@ -27,6 +29,7 @@ def env(tmp_path: Path, nlu_model: Path) -> Iterator[dict[str, str]]:
         MRC_DATA_DIR=str(tmp_path / "var"),
         MRC_DATABASE_URL=f"sqlite:///{tmp_path / 'mrc.db'}",
         MRC_DEFAULT_LANGUAGE="en",
+        MRC_WEB_PORT="0",
     )
     yield environment
     # A killed `mrc` takes its server with it (PDEATHSIG) within a few seconds; wait for that,
@@ -96,6 +99,13 @@ def test_without_a_token_the_demo_answers_and_ends_with_its_input(
     out.wait_for("MRC_TELEGRAM_TOKEN is not set", 10)
     wait_for_demo(env, out, err)
     assert len(rasa_of(env)) == 1
+    # The staff console runs beside the demo, with a first admin account.
+    found = re.search(r"user 'admin', one-time password (\S+)\n.*Staff console: (http://\S+/)",
+                      out.text, re.S)  # fmt: skip
+    assert found, out.text
+    login = httpx.get(found.group(2) + "login", timeout=10)
+    assert login.status_code == 200
+    assert 'name="password"' in login.text
     process.stdin.write("how do I pay for my work patent\n")
     process.stdin.flush()
     out.wait_for("Work patent in Russia", 60)

@@ -98,6 +98,22 @@ class BotProcess:
         )
         assert self.process.poll() is None, self.output()
 
+    def console_url(self) -> str:
+        """The staff console's address, as ``mrc run`` printed it."""
+        assert self.log is not None
+        found = re.search(r"Staff console: (http://\S+/)", self.log.drain())
+        assert found, f"the bot did not print the console's address:\n{self.output()[-3000:]}"
+        return found.group(1)
+
+    def add_staff(self, username: str, role: str, password: str) -> None:
+        """``mrc staff add`` on the bot's database."""
+        result = subprocess.run(
+            [MRC, "staff", "add", username, "--role", role, "--language", "en",
+             "--password-stdin"],
+            env=self.env, input=password + "\n", capture_output=True, text=True, timeout=120,
+        )  # fmt: skip
+        assert result.returncode == 0, result.stderr
+
     def output(self) -> str:
         return "\n".join([*self.history, self.log.drain() if self.log else ""])
 
@@ -133,6 +149,7 @@ def bot_environment(
         MRC_DATA_DIR=str(tmp / "var"),
         MRC_DEFAULT_LANGUAGE="tg",
         MRC_LOG_LEVEL="INFO",
+        MRC_WEB_PORT="0",  # the staff console on a free port (printed at start)
     )
     if rasa is not None:
         env.update(MRC_NLU_MANAGE="false", MRC_NLU_URL=rasa.url, MRC_NLU_TOKEN=rasa.token)

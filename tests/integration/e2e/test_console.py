@@ -1,0 +1,161 @@
+"""The staff console in a real browser (Debian's Chromium driven by Playwright) against a real
+``mrc run``, whose Telegram side talks to the Bot API emulator (issue 7)."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+
+import pytest
+from playwright.sync_api import Browser, Page, sync_playwright
+
+from bot.i18n import Translator
+from tests.botapi import BotAPIEmulator
+from tests.integration.conftest import RasaEndpoint
+from tests.integration.e2e.conftest import (
+    BotProcess,
+    bot_environment,
+    choose_language,
+    is_article,
+    plain,
+)
+from tests.integration.e2e.staffing import ALWAYS_OPEN, Staff, request_number, topic_of
+
+pytestmark = pytest.mark.integration
+
+PASSWORD = "a long staff password"
+#: Chromium as the machine has it (no browser download); flags for a closed network.
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]  # fmt: skip
+
+
+def chromium() -> str:
+    path = shutil.which("chromium") or shutil.which("chromium-browser")
+    if path is None:
+        pytest.fail("Chromium is missing: 'make test' installs Debian's chromium package")
+    return path
+
+
+@pytest.fixture(scope="module")
+def staff(emu: BotAPIEmulator) -> Staff:
+    return Staff(emu)
+
+
+@pytest.fixture(scope="module")
+def bot(
+    emu: BotAPIEmulator,
+    staff: Staff,
+    rasa_server: RasaEndpoint,
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Iterator[BotProcess]:
+    env, database = bot_environment(
+        emu, rasa_server, tmp_path_factory.mktemp("bot"),
+        MRC_STAFF_CHAT_ID=str(staff.group.id), MRC_OFFICE_HOURS=ALWAYS_OPEN,
+        MRC_ESCALATION_REMIND_MINUTES="600", MRC_STAFF_LANGUAGE="en",
+    )  # fmt: skip
+    process = BotProcess(env, database, staff.group.id)
+    process.start(emu)
+    process.add_staff("ada", "admin", PASSWORD)
+    yield process
+    assert process.stop() == 0, process.output()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=chromium(), args=CHROMIUM_ARGS)
+        yield launched
+        launched.close()
+
+
+@pytest.fixture
+def page(browser: Browser, bot: BotProcess) -> Iterator[Page]:
+    """A fresh browser context, signed in as the admin."""
+    context = browser.new_context(base_url=bot.console_url())
+    page = context.new_page()
+    page.goto("/articles")
+    assert "/login" in page.url, "without a session the console asks to sign in"
+    page.fill("input[name=username]", "ada")
+    page.fill("input[name=password]", PASSWORD)
+    page.click("button:has-text('Sign in')")
+    page.wait_for_url("**/articles")
+    yield page
+    context.close()
+
+
+NEW_SENTENCE = "Before you pay, check the amount in your regional office's notice."
+
+
+def test_an_edited_article_is_published_and_the_bot_answers_with_it(
+    emu: BotAPIEmulator, bot: BotProcess, page: Page
+) -> None:
+    page.click("a:has-text('work_patent')")
+    body = page.locator("textarea[name=body_en]")
+    body.fill(NEW_SENTENCE + "\n\n" + body.input_value())
+    page.click("button[value=preview]")
+    assert NEW_SENTENCE in page.inner_text("div.tg[data-language=en] .bubble >> nth=0")
+    page.click("button[value=publish]")
+    assert "Published. The bot answers with this text" in page.inner_text("main")
+    assert "needs review" in page.inner_text("main"), "the other languages await an editor"
+
+    user = emu.user("Reader", language_code="en")
+    choose_language(emu, user, "en")
+    seen = len(emu.received(user.id))
+    emu.send_text(user, "How do I get a work patent in Russia?")
+    [answer] = emu.wait_for(user.id, after=seen)
+    assert is_article(answer, "en") or "Show more" in str(answer.buttons)
+    assert NEW_SENTENCE in plain(answer)
+
+
+def test_an_unanswered_question_is_assigned_to_a_topic(
+    emu: BotAPIEmulator, bot: BotProcess, page: Page
+) -> None:
+    user = emu.user("Asker", language_code="ru")
+    choose_language(emu, user, "ru")
+    seen = len(emu.received(user.id))
+    question = "сосед по комнате шумит ночью, что делать? мой номер +7 912 345 67 89"
+    emu.send_text(user, question)
+    emu.wait_for(user.id, after=seen)
+    page.goto("/inbox")
+    row = page.locator("tr", has_text="сосед по комнате шумит ночью")
+    if row.count() != 1:
+        pytest.fail(f"the question is not in the inbox:\n{page.inner_text('main')}")
+    assert "912" not in row.inner_text(), "the phone number is masked"
+    row.locator("select[name=topic]").select_option("mrc_services")
+    row.locator("button:has-text('Assign to topic')").click()
+    page.wait_for_url("**/inbox")
+    assert "сосед по комнате шумит ночью" not in page.inner_text("main")
+    phrases = bot.query("SELECT intent, language, text FROM training_phrases")
+    masked = "сосед по комнате шумит ночью, что делать? мой номер [☎]"
+    assert ("mrc_services", "ru", masked) in phrases
+    page.goto("/training")
+    assert masked in page.inner_text("main")
+
+
+def test_an_operator_replies_to_a_ticket_from_the_web(
+    emu: BotAPIEmulator, bot: BotProcess, staff: Staff, page: Page
+) -> None:
+    t = Translator("tg")
+    user = emu.user("Migrant", language_code="tg")
+    choose_language(emu, user, "tg")
+    seen = len(emu.received(user.id))
+    emu.send_text(user, "/human")
+    [handed] = emu.wait_for(user.id, after=seen)
+    number = request_number(plain(handed))
+    thread = topic_of(emu, bot, user)
+    page.goto("/tickets")
+    page.click(f"a[href='/tickets/{number}']")
+    reply = "Салом! Ман аз Маркази муҳоҷирон. <b>Саволатонро нависед</b>."
+    seen = len(emu.received(user.id))
+    in_topic = len(emu.received(staff.group.id, thread))
+    page.fill("textarea[name=text] >> nth=0", reply)
+    page.click("button:has-text('Send as MRC operator')")
+    assert "Sent to the migrant through the bot." in page.inner_text("main")
+    [relayed] = emu.wait_for(user.id, after=seen)
+    assert plain(relayed) == f"{t.gettext('MRC operator')}\n{reply}", "signed, never named"
+    assert "<b>Саволатонро" not in relayed.text, "the operator's text is escaped, not markup"
+    [copy] = emu.wait_for(staff.group.id, after=in_topic, thread_id=thread)
+    assert plain(copy) == f"💬 Sent from the web console by ada:\n{reply}"
+    assert reply in page.inner_text(".transcript")
