@@ -7,7 +7,7 @@ import logging
 import secrets
 import signal
 import sys
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import AsyncExitStack, asynccontextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
@@ -25,6 +25,7 @@ from bot.kb.service import KnowledgeBase
 from bot.kb.store import import_articles
 from bot.kb.validate import check
 from bot.nlu import NLUClient
+from bot.nlu.retrain import Retrainer, active_model
 from bot.nlu.server import RasaServer, RasaStartError
 from bot.nlu.training import NLUEnvironmentMissing, NLUProject, TrainingFailed, train
 from bot.settings import Settings
@@ -76,7 +77,7 @@ async def nlu_service(
     project = nlu_project(settings)
     model, _ = await asyncio.to_thread(train, project)
     server = RasaServer(
-        model,
+        active_model(project.models_dir, model),
         settings.nlu_url,
         nlu_token(settings),
         project=project,
@@ -137,7 +138,7 @@ async def run(settings: Settings, *, demo: bool = False, stdin: TextIO = sys.std
         if settings.telegram_token is None or demo:
             if settings.web_console and not demo:
                 await _first_admin(db)
-                await serve_web(settings, db, stack, required=False)
+                await serve_web(settings, db, stack, server=server, required=False)
             if server:
                 print("Starting the NLU server…", file=sys.stderr)
                 await server.wait_ready(settings.nlu_startup_timeout)
@@ -161,12 +162,25 @@ async def _first_admin(db: Database) -> None:
     )
 
 
+def _phrases_of(db: Database) -> Callable[[], Awaitable[str]]:
+    """The console's training phrases as a Rasa file, read when a retraining starts."""
+
+    async def read() -> str:
+        from bot.admin.unanswered import phrases, to_rasa_yaml
+
+        async with db.session() as session:
+            return to_rasa_yaml(await phrases(session))
+
+    return read
+
+
 async def serve_web(
     settings: Settings,
     db: Database,
     stack: AsyncExitStack,
     *,
     relay: Relay | None = None,
+    server: RasaServer | None = None,
     extra_routes: list[BaseRoute] | None = None,
     required: bool = True,
 ) -> WebServer | None:
@@ -180,7 +194,10 @@ async def serve_web(
     from bot.web.server import WebServer
 
     if settings.web_console:
-        app = build_console(Console(settings, db, relay), extra_routes)
+        retrainer = None
+        if server is not None:
+            retrainer = Retrainer(server, settings.models_dir, _phrases_of(db))
+        app = build_console(Console(settings, db, relay, retrainer), extra_routes)
     elif extra_routes:
         app = Starlette(routes=extra_routes)
     else:
@@ -235,13 +252,13 @@ async def _run_telegram(
     stack.push_async_callback(application.stop)  # handles what is queued, then stops
     await replay_unfinished(application, services)
     if settings.webhook_url:
-        await _start_webhook(settings, application, services, stack)
+        await _start_webhook(settings, application, services, stack, server)
     else:
         from bot.telegram.webrelay import TelegramRelay
 
         await serve_web(
             settings, db, stack,
-            relay=TelegramRelay(application.bot, services), required=False,
+            relay=TelegramRelay(application.bot, services), server=server, required=False,
         )  # fmt: skip
         assert application.updater is not None
         await application.updater.start_polling(
@@ -254,7 +271,11 @@ async def _run_telegram(
 
 
 async def _start_webhook(
-    settings: Settings, application: MRCApplication, services: Services, stack: AsyncExitStack
+    settings: Settings,
+    application: MRCApplication,
+    services: Services,
+    stack: AsyncExitStack,
+    server: RasaServer | None,
 ) -> None:
     """Serve the webhook on the local web server and tell Telegram where it is."""
     from bot.telegram.webhook import webhook_route
@@ -269,7 +290,7 @@ async def _start_webhook(
     path = urlsplit(settings.webhook_url).path or "/"
     web = await serve_web(
         settings, services.db, stack,
-        relay=TelegramRelay(application.bot, services),
+        relay=TelegramRelay(application.bot, services), server=server,
         extra_routes=[webhook_route(path, application, services, secret)],
     )  # fmt: skip
     assert web is not None

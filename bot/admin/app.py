@@ -24,6 +24,7 @@ from bot.admin.relay import Relay
 from bot.admin.security import LoginThrottle, SecurityHeaders, Staff, csrf_token
 from bot.db import Database
 from bot.i18n import LANGUAGES, Translator
+from bot.nlu.retrain import Retrainer
 from bot.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -41,6 +42,8 @@ class Console:
     db: Database
     #: Sends operators' replies through the bot (``None`` without Telegram).
     relay: Relay | None = None
+    #: Retrains and swaps the NLU model (``None`` when the Rasa server is managed elsewhere).
+    retrainer: Retrainer | None = None
     throttle: LoginThrottle = field(default_factory=LoginThrottle)
     env: Environment = field(init=False)
 

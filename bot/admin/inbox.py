@@ -10,6 +10,7 @@ from bot.admin.accounts import ADMIN, EDITOR
 from bot.admin.app import route
 from bot.admin.security import console_of, require, staff_of
 from bot.i18n import LANGUAGES, Translator
+from bot.nlu.retrain import COMPARED
 from bot.topics import INTENTS, TOPIC_TITLES
 
 DECISIONS = ("assigned", "new_article", "dismissed")
@@ -70,11 +71,50 @@ async def training(request: Request) -> Response:
     console = console_of(request)
     async with console.db.session() as session:
         rows = await unanswered.phrases(session)
+    retrainer = console.retrainer
     context = {
         "phrases": rows, "all_languages": LANGUAGES,
         "topics": _topic_names(console.language_of(request)), "intents": INTENTS,
+        "retrainer": retrainer, "job": retrainer.job if retrainer else None,
+        "compared": COMPARED, "notice": request.query_params.get("done"),
     }  # fmt: skip
     return console.page(request, "training.html", context)
+
+
+@require(ADMIN, EDITOR)
+async def retrain(request: Request) -> Response:
+    """Start a retraining in the background (an admin may load the result even if worse)."""
+    console = console_of(request)
+    staff = staff_of(request)
+    form = await request.form()
+    override = form.get("override") == "on" and staff.role == ADMIN
+    if console.retrainer is None:
+        return RedirectResponse("/training?done=no_server", status_code=303)
+    if console.retrainer.running:
+        return RedirectResponse("/training?done=busy", status_code=303)
+    console.retrainer.start(staff.username, override)
+    async with console.db.session() as session:
+        await audit.record(session, staff.username, "nlu.retrain", "model", "candidate", None,
+                           {"override": override})  # fmt: skip
+    return RedirectResponse("/training", status_code=303)
+
+
+@require(ADMIN)
+async def rollback(request: Request) -> Response:
+    """Serve the previous model again."""
+    console = console_of(request)
+    staff = staff_of(request)
+    retrainer = console.retrainer
+    if retrainer is None or retrainer.running:
+        return RedirectResponse("/training?done=busy", status_code=303)
+    current = retrainer.current.name
+    previous = await retrainer.rollback()
+    if previous is None:
+        return RedirectResponse("/training?done=no_previous", status_code=303)
+    async with console.db.session() as session:
+        await audit.record(session, staff.username, "nlu.rollback", "model", previous.name,
+                           {"model": current}, {"model": previous.name})  # fmt: skip
+    return RedirectResponse("/training?done=rolled_back", status_code=303)
 
 
 @require(ADMIN, EDITOR)
@@ -115,4 +155,6 @@ routes = [
     route("/training", training),
     route("/training/add", add_training, ("POST",)),
     route("/training/export", export_training),
+    route("/training/retrain", retrain, ("POST",)),
+    route("/training/rollback", rollback, ("POST",)),
 ]

@@ -29,6 +29,8 @@ ACCESS: dict[tuple[str, str], set[str]] = {
     ("GET", "/training"): {A, E},
     ("POST", "/training/add"): {A, E},
     ("GET", "/training/export"): {A, E},
+    ("POST", "/training/retrain"): {A, E},
+    ("POST", "/training/rollback"): {A},
     ("GET", "/tickets"): {A, OP},
     ("GET", "/tickets/export"): {A, OP},
     ("GET", "/tickets/{ticket:int}"): {A, OP},
