@@ -13,7 +13,7 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.base import utcnow
-from bot.db.models import Feedback, Message, User
+from bot.db.models import Feedback, Message, Subscription, User
 from bot.dialogue import Reply
 
 
@@ -49,6 +49,7 @@ async def delete_user_data(session: AsyncSession, user: User) -> None:
     await delete_personal_content(session, user.id)
     await session.execute(delete(Message).where(Message.user_id == user.id))
     await session.execute(delete(Feedback).where(Feedback.user_id == user.id))
+    await session.execute(delete(Subscription).where(Subscription.user_id == user.id))
     await session.delete(user)
 
 

@@ -9,6 +9,7 @@ import signal
 import sys
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import AsyncExitStack, asynccontextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 from urllib.parse import urlsplit
@@ -33,7 +34,7 @@ from bot.settings import Settings
 if TYPE_CHECKING:
     from starlette.routing import BaseRoute
 
-    from bot.admin.relay import Relay
+    from bot.admin.relay import Notifier, Relay
     from bot.telegram.context import MRCApplication, Services
     from bot.web.server import WebServer
 
@@ -138,7 +139,7 @@ async def run(settings: Settings, *, demo: bool = False, stdin: TextIO = sys.std
         if settings.telegram_token is None or demo:
             if settings.web_console and not demo:
                 await _first_admin(db)
-                await serve_web(settings, db, stack, server=server, required=False)
+                await serve_web(settings, db, stack, ConsoleParts(server=server), required=False)
             if server:
                 print("Starting the NLU server…", file=sys.stderr)
                 await server.wait_ready(settings.nlu_startup_timeout)
@@ -162,6 +163,15 @@ async def _first_admin(db: Database) -> None:
     )
 
 
+@dataclass(frozen=True)
+class ConsoleParts:
+    """What the console gets from the running product (all optional)."""
+
+    relay: Relay | None = None
+    server: RasaServer | None = None
+    notifier: Notifier | None = None
+
+
 def _phrases_of(db: Database) -> Callable[[], Awaitable[str]]:
     """The console's training phrases as a Rasa file, read when a retraining starts."""
 
@@ -178,9 +188,8 @@ async def serve_web(
     settings: Settings,
     db: Database,
     stack: AsyncExitStack,
+    parts: ConsoleParts,
     *,
-    relay: Relay | None = None,
-    server: RasaServer | None = None,
     extra_routes: list[BaseRoute] | None = None,
     required: bool = True,
 ) -> WebServer | None:
@@ -195,9 +204,10 @@ async def serve_web(
 
     if settings.web_console:
         retrainer = None
-        if server is not None:
-            retrainer = Retrainer(server, settings.models_dir, _phrases_of(db))
-        app = build_console(Console(settings, db, relay, retrainer), extra_routes)
+        if parts.server is not None:
+            retrainer = Retrainer(parts.server, settings.models_dir, _phrases_of(db))
+        console = Console(settings, db, parts.relay, retrainer, parts.notifier)
+        app = build_console(console, extra_routes)
     elif extra_routes:
         app = Starlette(routes=extra_routes)
     else:
@@ -232,8 +242,11 @@ async def _run_telegram(
     from bot.telegram.app import build_application, replay_unfinished
     from bot.telegram.commands import register_commands
     from bot.telegram.context import Services
+    from bot.telegram.subscriptions import TelegramNotifier
+    from bot.telegram.webrelay import TelegramRelay
 
     services = Services(settings, db, dialogue)
+    dialogue.bell = True  # Telegram can tell subscribers about updates
     application = build_application(services)
     try:
         await application.initialize()  # calls getMe: a bad token or URL fails here, fast
@@ -251,15 +264,14 @@ async def _run_telegram(
     await application.start()
     stack.push_async_callback(application.stop)  # handles what is queued, then stops
     await replay_unfinished(application, services)
+    notifier = TelegramNotifier(application.bot, services)
+    notifier.start()  # also resumes runs a restart interrupted
+    stack.push_async_callback(notifier.stop)
+    console = ConsoleParts(TelegramRelay(application.bot, services), server, notifier)
     if settings.webhook_url:
-        await _start_webhook(settings, application, services, stack, server)
+        await _start_webhook(settings, application, services, stack, console)
     else:
-        from bot.telegram.webrelay import TelegramRelay
-
-        await serve_web(
-            settings, db, stack,
-            relay=TelegramRelay(application.bot, services), server=server, required=False,
-        )  # fmt: skip
+        await serve_web(settings, db, stack, console, required=False)
         assert application.updater is not None
         await application.updater.start_polling(
             allowed_updates=Update.ALL_TYPES, drop_pending_updates=False
@@ -275,11 +287,10 @@ async def _start_webhook(
     application: MRCApplication,
     services: Services,
     stack: AsyncExitStack,
-    server: RasaServer | None,
+    console: ConsoleParts,
 ) -> None:
     """Serve the webhook on the local web server and tell Telegram where it is."""
     from bot.telegram.webhook import webhook_route
-    from bot.telegram.webrelay import TelegramRelay
 
     assert settings.webhook_url is not None
     secret = (
@@ -288,11 +299,8 @@ async def _start_webhook(
         else secrets.token_urlsafe(32)
     )
     path = urlsplit(settings.webhook_url).path or "/"
-    web = await serve_web(
-        settings, services.db, stack,
-        relay=TelegramRelay(application.bot, services), server=server,
-        extra_routes=[webhook_route(path, application, services, secret)],
-    )  # fmt: skip
+    route = webhook_route(path, application, services, secret)
+    web = await serve_web(settings, services.db, stack, console, extra_routes=[route])
     assert web is not None
     await application.bot.set_webhook(
         settings.webhook_url,

@@ -20,7 +20,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 from starlette.routing import BaseRoute, Route
 
-from bot.admin.relay import Relay
+from bot.admin.relay import Notifier, Relay
 from bot.admin.security import LoginThrottle, SecurityHeaders, Staff, csrf_token
 from bot.db import Database
 from bot.i18n import LANGUAGES, Translator
@@ -44,6 +44,8 @@ class Console:
     relay: Relay | None = None
     #: Retrains and swaps the NLU model (``None`` when the Rasa server is managed elsewhere).
     retrainer: Retrainer | None = None
+    #: Tells a topic's subscribers about an update (``None`` without Telegram: runs wait).
+    notifier: Notifier | None = None
     throttle: LoginThrottle = field(default_factory=LoginThrottle)
     env: Environment = field(init=False)
 

@@ -7,10 +7,12 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
+from bot import notify
 from bot.admin import audit
 from bot.admin.accounts import ADMIN, EDITOR
 from bot.admin.app import route
@@ -109,7 +111,7 @@ def preview(
         t = Translator(language)
         parts = []
         for part in range(len(editing_parts(body, part_chars))):
-            text, choices, _ = render_article(answer, t, part, part_chars)
+            text, choices, _ = render_article(answer, t, part, part_chars, bell=True)
             parts.append((to_telegram_html(text), choices))
         out.append(Preview(language, parts))
     return out
@@ -131,6 +133,7 @@ def _posted_texts(form: dict[str, str]) -> dict[str, tuple[str, str]]:
 
 async def _editor(
     request: Request,
+    session: AsyncSession,
     article: ArticleRow,
     texts: dict[str, tuple[str, str]] | None = None,
     problems: list[str] | None = None,
@@ -139,6 +142,8 @@ async def _editor(
 ) -> Response:
     console = console_of(request)
     versions = editing.versions(article)
+    subscribers = await notify.count(session, article.topic)
+    last_run = await notify.last_run(session, article.topic)
     if texts is None:
         texts = {lang: (v.current_title, v.current_body) for lang, v in versions.items()}
     context = {
@@ -153,6 +158,9 @@ async def _editor(
         "problems": problems or [],
         "notice": notice,
         "due": article.review_due is not None and article.review_due <= date.today() + DUE_SOON,
+        "subscribers": subscribers,
+        "last_run": last_run,
+        "can_notify": console.notifier is not None,
     }
     return console.page(request, "article.html", context, status_code=status_code)
 
@@ -166,7 +174,7 @@ async def article_page(request: Request) -> Response:
         if article is None:
             return console.page(request, "error.html", {"code": 404}, status_code=404)
         notice = request.query_params.get("done")
-        return await _editor(request, article, notice=notice)
+        return await _editor(request, session, article, notice=notice)
 
 
 @require(ADMIN, EDITOR)
@@ -184,7 +192,7 @@ async def article_save(request: Request) -> Response:
             if article is None:
                 return console.page(request, "error.html", {"code": 404}, status_code=404)
             if action == "preview":
-                return await _editor(request, article, texts)
+                return await _editor(request, session, article, texts)
             changed = await editing.save_draft(session, article, texts, staff.username)
             for language, (before, after) in changed.items():
                 await audit.record(
@@ -203,7 +211,7 @@ async def article_save(request: Request) -> Response:
             article = await editing.load(session, topic)
             assert article is not None
             return await _editor(
-                request, article, texts, problems=str(exc).splitlines(), status_code=422
+                request, session, article, texts, problems=str(exc).splitlines(), status_code=422
             )
     done = "published" if action == "publish" else "saved"
     return RedirectResponse(f"/articles/{topic}?done={done}", status_code=303)
@@ -289,10 +297,32 @@ async def restore(request: Request) -> Response:
     return RedirectResponse(f"/articles/{topic}?done=restored", status_code=303)
 
 
+@require(ADMIN, EDITOR)
+async def notify_subscribers(request: Request) -> Response:
+    """Tell the topic's subscribers about a significant update (sent in the background)."""
+    console = console_of(request)
+    staff = staff_of(request)
+    topic = request.path_params["topic"]
+    async with console.db.session() as session:
+        article = await editing.load(session, topic)
+        if article is None:
+            return console.page(request, "error.html", {"code": 404}, status_code=404)
+        running = await notify.last_run(session, topic)
+        if running is not None and running.finished_at is None:
+            return RedirectResponse(f"/articles/{topic}?done=notifying", status_code=303)
+        run = await notify.start_run(session, topic, staff.username)
+        await audit.record(session, staff.username, "article.notify", "article", topic, None,
+                           {"run": run.id, "subscribers": run.total})  # fmt: skip
+    if console.notifier is not None:
+        console.notifier.wake()
+    return RedirectResponse(f"/articles/{topic}?done=notifying", status_code=303)
+
+
 routes = [
     route("/articles", article_list),
     route("/articles/{topic}", article_page),
     route("/articles/{topic}/save", article_save, ("POST",)),
+    route("/articles/{topic}/notify", notify_subscribers, ("POST",)),
     route("/articles/{topic}/{language}/{what}", article_flag, ("POST",)),
     route("/articles/{topic}/history", history),
     route("/articles/{topic}/revisions/{revision:int}", revision_page),

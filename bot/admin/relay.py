@@ -26,3 +26,11 @@ class Relay(Protocol):
     async def close(self, ticket_id: int, resolution: str, operator: str) -> bool:
         """Close the ticket, tell the migrant and ask for a rating; whether it was open."""
         ...
+
+
+class Notifier(Protocol):
+    """Sends notification runs (implemented by ``bot.telegram.subscriptions``)."""
+
+    def wake(self) -> None:
+        """A run was started: send it now."""
+        ...

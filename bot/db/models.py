@@ -312,3 +312,32 @@ class TrainingPhrase(Base):
     text: Mapped[str] = mapped_column(String(500))
     created_by: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Subscription(Base):
+    """A migrant asked to be told when a topic's article changes (🔔)."""
+
+    __tablename__ = "subscriptions"
+    __table_args__ = (UniqueConstraint("user_id", "topic"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    topic: Mapped[str] = mapped_column(String(64), index=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    #: The last notification run this subscriber was sent (or skipped) in.
+    last_run_id: Mapped[int] = mapped_column(default=0)
+
+
+class NotificationRun(Base):
+    """An editor told a topic's subscribers about an update: how far the sending got."""
+
+    __tablename__ = "notification_runs"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    topic: Mapped[str] = mapped_column(String(64))
+    created_by: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    total: Mapped[int] = mapped_column(default=0)
+    sent: Mapped[int] = mapped_column(default=0)
+    failed: Mapped[int] = mapped_column(default=0)
+    finished_at: Mapped[datetime | None]

@@ -172,10 +172,16 @@ def topic_choice(t: Translator, topic: str) -> Choice:
 
 
 def render_article(
-    answer: Answer, t: Translator, part: int, part_chars: int, action: str = "answer"
+    answer: Answer,
+    t: Translator,
+    part: int,
+    part_chars: int,
+    action: str = "answer",
+    bell: bool = False,
 ) -> tuple[str, tuple[Choice, ...], tuple[str, ...]]:
     """One part of an article as the user sees it: ``(markdown text, buttons, related)``. The
-    console's preview uses this too, so it shows exactly what the bot will send."""
+    console's preview uses this too, so it shows exactly what the bot will send. ``bell`` adds
+    "🔔 Tell me when this changes" under the last part (channels that can notify)."""
     parts = split_parts(answer.body, part_chars)
     part = min(max(part, 0), len(parts) - 1)
     topic = answer.topic
@@ -203,6 +209,8 @@ def render_article(
             Choice(t.gettext("👍 Yes"), f"fb:{topic}:up"),
             Choice(t.gettext("👎 No"), f"fb:{topic}:down"),
         ]
+        if bell:
+            choices.append(Choice(t.gettext("🔔 Tell me when this changes"), f"sub:{topic}"))
     if action == "escalate":
         choices.insert(0, human_choice(t))
     elif part + 1 >= len(parts):
@@ -220,6 +228,8 @@ class Dialogue:
         self.articles = articles
         #: Articles longer than this are shown in parts, with "Show more".
         self.part_chars = part_chars
+        #: Offer "🔔 Tell me when this changes" under answers (set by channels that notify).
+        self.bell = False
 
     def greeting(self, language: str) -> Reply:
         """The greeting that opens a conversation."""
@@ -364,7 +374,7 @@ class Dialogue:
                 intent=base.intent,
                 confidence=base.confidence,
             )
-        text, choices, related = render_article(answer, t, part, self.part_chars, action)
+        text, choices, related = render_article(answer, t, part, self.part_chars, action, self.bell)
         return Reply(
             text,
             t.language,

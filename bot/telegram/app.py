@@ -18,7 +18,17 @@ from telegram.ext import (
     filters,
 )
 
-from bot.telegram import buttons, commands, errors, guard, handoff, messages, privacy, staff
+from bot.telegram import (
+    buttons,
+    commands,
+    errors,
+    guard,
+    handoff,
+    messages,
+    privacy,
+    staff,
+    subscriptions,
+)
 from bot.telegram.bot import build_bot
 from bot.telegram.context import BotData, Context, MRCApplication, Services
 from bot.telegram.ordering import PerChatUpdateProcessor
@@ -77,6 +87,7 @@ def build_application(services: Services) -> MRCApplication:
     application.add_handler(MessageHandler(PRIVATE & NEW & ~filters.TEXT, messages.other_message))
     application.add_handler(CallbackQueryHandler(privacy.privacy_button, pattern=r"^(del|data):"))
     application.add_handler(CallbackQueryHandler(handoff.rate, pattern=r"^rate:"))
+    application.add_handler(CallbackQueryHandler(subscriptions.toggle, pattern=r"^(sub|unsub):"))
     application.add_handler(CallbackQueryHandler(buttons.button))
     application.add_handler(TypeHandler(Update, guard.finish), group=1)
     application.add_error_handler(errors.error_handler)

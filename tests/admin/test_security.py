@@ -20,6 +20,7 @@ ACCESS: dict[tuple[str, str], set[str]] = {
     ("GET", "/articles"): {A, E},
     ("GET", "/articles/{topic}"): {A, E},
     ("POST", "/articles/{topic}/save"): {A, E},
+    ("POST", "/articles/{topic}/notify"): {A, E},
     ("POST", "/articles/{topic}/{language}/{what}"): {A, E},
     ("GET", "/articles/{topic}/history"): {A, E},
     ("GET", "/articles/{topic}/revisions/{revision:int}"): {A, E},

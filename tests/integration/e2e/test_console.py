@@ -17,6 +17,7 @@ from tests.integration.e2e.conftest import (
     bot_environment,
     choose_language,
     is_article,
+    labels,
     plain,
 )
 from tests.integration.e2e.staffing import ALWAYS_OPEN, Staff, request_number, topic_of
@@ -159,3 +160,43 @@ def test_an_operator_replies_to_a_ticket_from_the_web(
     [copy] = emu.wait_for(staff.group.id, after=in_topic, thread_id=thread)
     assert plain(copy) == f"💬 Sent from the web console by ada:\n{reply}"
     assert reply in page.inner_text(".transcript")
+
+
+def test_subscribers_are_told_of_a_significant_update_and_can_stop(
+    emu: BotAPIEmulator, bot: BotProcess, page: Page
+) -> None:
+    t = Translator("ru")
+    user = emu.user("Follower", language_code="ru")
+    choose_language(emu, user, "ru")
+    seen = len(emu.received(user.id))
+    emu.send_text(user, "Как встать на миграционный учёт?")
+    [answer] = emu.wait_for(user.id, after=seen)
+    assert is_article(answer, "ru")
+    while t.gettext("Show more") in labels(answer):  # the bell is under the last part
+        seen = len(emu.received(user.id))
+        emu.press(user, t.gettext("Show more"))
+        [answer] = emu.wait_for(user.id, after=seen)
+    seen = len(emu.received(user.id))
+    emu.press(user, t.gettext("🔔 Tell me when this changes"))
+    [confirmed] = emu.wait_for(user.id, after=seen)
+    assert plain(confirmed).startswith("🔔")
+    assert t.gettext("🔕 Stop these messages") in str(confirmed.buttons)
+
+    page.goto("/articles/migration_registration")
+    assert "1 person asked to be told" in page.inner_text("main")
+    page.click("button:has-text('notify the subscribers')")
+    seen = len(emu.received(user.id))
+    [notice] = emu.wait_for(user.id, after=seen)
+    assert plain(notice).startswith("🔔")
+    assert t.gettext("🔕 Stop these messages") in str(notice.buttons)
+    emu.wait_until(
+        lambda: bot.query("SELECT sent, finished_at IS NOT NULL FROM notification_runs") == [(1, 1)]
+    )
+    page.reload()
+    assert "sent to 1 of 1" in page.inner_text("main")
+
+    seen = len(emu.received(user.id))
+    emu.press(user, t.gettext("🔕 Stop these messages"))
+    [stopped] = emu.wait_for(user.id, after=seen)
+    assert plain(stopped).startswith("🔕")
+    assert bot.query("SELECT COUNT(*) FROM subscriptions") == [(0,)]

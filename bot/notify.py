@@ -1,0 +1,109 @@
+"""Subscriptions to topics (🔔) and notification runs, whatever the channel.
+
+A run remembers, per subscriber, that it was handled (``last_run_id``), so sending resumes
+where it stopped after a restart and nobody gets the same notice twice.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sqlalchemy import delete, func, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.db.base import utcnow
+from bot.db.models import NotificationRun, Subscription, User
+
+
+async def subscribe(session: AsyncSession, user: User, topic: str) -> bool:
+    """Subscribe ``user`` to ``topic``; False if they already were."""
+    found = await session.scalar(
+        select(Subscription.id).where(Subscription.user_id == user.id, Subscription.topic == topic)
+    )
+    if found is not None:
+        return False
+    # Runs started before the subscription are not for this subscriber.
+    latest = await session.scalar(select(func.max(NotificationRun.id))) or 0
+    session.add(Subscription(user_id=user.id, topic=topic, last_run_id=latest))
+    await session.flush()
+    return True
+
+
+async def unsubscribe(session: AsyncSession, user: User, topic: str) -> bool:
+    """Remove the subscription; False if there was none."""
+    result = await session.execute(
+        delete(Subscription).where(Subscription.user_id == user.id, Subscription.topic == topic)
+    )
+    return bool(result.rowcount)  # type: ignore[attr-defined]
+
+
+async def topics_of(session: AsyncSession, user: User) -> list[str]:
+    rows = await session.scalars(select(Subscription.topic).where(Subscription.user_id == user.id))
+    return sorted(rows.all())
+
+
+async def count(session: AsyncSession, topic: str) -> int:
+    """How many people follow ``topic``."""
+    return int(
+        await session.scalar(select(func.count(Subscription.id)).where(Subscription.topic == topic))
+        or 0
+    )
+
+
+async def start_run(session: AsyncSession, topic: str, actor: str) -> NotificationRun:
+    """A new run for the topic's current subscribers (sent by the channel's notifier)."""
+    run = NotificationRun(topic=topic, created_by=actor, total=await count(session, topic))
+    session.add(run)
+    await session.flush()
+    return run
+
+
+async def last_run(session: AsyncSession, topic: str) -> NotificationRun | None:
+    return await session.scalar(
+        select(NotificationRun)
+        .where(NotificationRun.topic == topic)
+        .order_by(NotificationRun.id.desc())
+        .limit(1)
+    )
+
+
+async def unfinished(session: AsyncSession) -> Sequence[NotificationRun]:
+    rows = await session.scalars(
+        select(NotificationRun)
+        .where(NotificationRun.finished_at.is_(None))
+        .order_by(NotificationRun.id)
+    )
+    return rows.all()
+
+
+async def pending(
+    session: AsyncSession, run: NotificationRun, limit: int = 50
+) -> list[tuple[int, User]]:
+    """Subscribers of the run's topic not yet handled in it: ``(subscription id, user)``."""
+    rows = await session.execute(
+        select(Subscription.id, User)
+        .join(User, User.id == Subscription.user_id)
+        .where(Subscription.topic == run.topic, Subscription.last_run_id < run.id)
+        .order_by(Subscription.id)
+        .limit(limit)
+    )
+    return [(subscription_id, user) for subscription_id, user in rows]
+
+
+async def handled(
+    session: AsyncSession, run_id: int, subscription_id: int, delivered: bool
+) -> None:
+    """Note that one subscriber was handled in the run (sent, or failed for good)."""
+    await session.execute(
+        update(Subscription).where(Subscription.id == subscription_id).values(last_run_id=run_id)
+    )
+    column = NotificationRun.sent if delivered else NotificationRun.failed
+    await session.execute(
+        update(NotificationRun).where(NotificationRun.id == run_id).values({column: column + 1})
+    )
+
+
+async def finish(session: AsyncSession, run_id: int) -> None:
+    await session.execute(
+        update(NotificationRun).where(NotificationRun.id == run_id).values(finished_at=utcnow())
+    )

@@ -1,0 +1,140 @@
+"""🔔 under answers: subscribe to a topic, unsubscribe with one tap, and the notifier that tells
+subscribers when an editor publishes a significant update (at Telegram-safe rates)."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from datetime import timedelta
+
+from telegram import Update
+from telegram.error import BadRequest, Forbidden, RetryAfter, TelegramError
+from telegram.ext import ExtBot
+
+from bot import notify, users
+from bot.db.models import NotificationRun, User
+from bot.dialogue.core import Choice, topic_choice
+from bot.i18n import Translator
+from bot.kb.store import published
+from bot.telegram.context import Context, Services
+from bot.telegram.profile import language_of
+from bot.telegram.send import send_text
+from bot.topics import TOPIC_TITLES, TOPICS
+
+log = logging.getLogger(__name__)
+
+#: Notifications per second: well under Telegram's 30 messages per second for the whole bot,
+#: so that answers to people asking questions are not delayed.
+RATE = 10.0
+
+
+def unsubscribe_choice(t: Translator, topic: str) -> Choice:
+    return Choice(t.gettext("🔕 Stop these messages"), f"unsub:{topic}")
+
+
+async def toggle(update: Update, context: Context) -> None:
+    """``sub:<topic>`` and ``unsub:<topic>`` buttons (a forged topic changes nothing)."""
+    query, tg_user = update.callback_query, update.effective_user
+    if query is None or tg_user is None or query.message is None:
+        return
+    await query.answer()
+    language = await language_of(update, context)
+    t = Translator(language)
+    action, _, topic = str(query.data or "").partition(":")
+    chat_id = query.message.chat.id
+    if topic not in TOPICS:
+        await send_text(context.bot, chat_id, t.gettext("Sorry, this button has expired."))
+        return
+    title = t.gettext(TOPIC_TITLES[topic])
+    async with context.services.db.session() as session:
+        user = await users.get_or_create(session, "telegram", str(tg_user.id))
+        if action == "sub":
+            await notify.subscribe(session, user, topic)
+        else:
+            await notify.unsubscribe(session, user, topic)
+    if action == "sub":
+        text = t.gettext("🔔 I will write to you when the article “{title}” changes.", title=title)
+        await send_text(context.bot, chat_id, text, (unsubscribe_choice(t, topic),))
+    else:
+        text = t.gettext("🔕 You will no longer get messages about “{title}”.", title=title)
+        await send_text(context.bot, chat_id, text)
+
+
+class TelegramNotifier:
+    """Sends the runs an editor starts in the console; resumes unfinished runs at start."""
+
+    def __init__(self, bot: ExtBot[None], services: Services, rate: float = RATE) -> None:
+        self.bot = bot
+        self.services = services
+        self.interval = 1.0 / rate
+        self._wake = asyncio.Event()
+        self._task: asyncio.Task[None] | None = None
+
+    def start(self) -> None:
+        self._task = asyncio.create_task(self._loop(), name="notifier")
+        self._wake.set()
+
+    async def stop(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+
+    def wake(self) -> None:
+        """A run was started: send it now."""
+        self._wake.set()
+
+    async def _loop(self) -> None:
+        while True:
+            await self._wake.wait()
+            self._wake.clear()
+            try:
+                async with self.services.db.session() as session:
+                    runs = list(await notify.unfinished(session))
+                for run in runs:
+                    await self._send_run(run)
+            except Exception:  # the next wake-up tries again; nothing is marked as sent
+                log.exception("notifications: a run failed; it will be resumed")
+                await asyncio.sleep(30)
+                self._wake.set()
+
+    async def _send_run(self, run: NotificationRun) -> None:
+        while True:
+            async with self.services.db.session() as session:
+                batch = await notify.pending(session, run)
+            if not batch:
+                break
+            for subscription_id, user in batch:
+                delivered = await self._send_one(run.topic, user)
+                async with self.services.db.session() as session:
+                    await notify.handled(session, run.id, subscription_id, delivered)
+                await asyncio.sleep(self.interval)
+        async with self.services.db.session() as session:
+            await notify.finish(session, run.id)
+        log.info("notifications: run %d for %s finished", run.id, run.topic)
+
+    async def _send_one(self, topic: str, user: User) -> bool:
+        language = user.language or self.services.settings.default_language
+        t = Translator(language)
+        async with self.services.db.session() as session:
+            answer = await published(session, topic, language)
+        title = answer.title if answer else t.gettext(TOPIC_TITLES.get(topic, topic))
+        text = t.gettext(
+            "🔔 The article “{title}” has been updated. Tap below to read it.", title=title
+        )
+        choices = (topic_choice(t, topic), unsubscribe_choice(t, topic))
+        for _ in range(3):
+            try:
+                await send_text(self.bot, int(user.external_id), text, choices)
+                return True
+            except RetryAfter as exc:
+                delay = exc.retry_after
+                await asyncio.sleep(
+                    delay.total_seconds() if isinstance(delay, timedelta) else float(delay)
+                )
+            except (Forbidden, BadRequest):  # blocked the bot or deleted the chat
+                return False
+            except TelegramError:
+                await asyncio.sleep(2)
+        return False
