@@ -44,7 +44,11 @@ async def toggle(update: Update, context: Context) -> None:
     action, _, topic = str(query.data or "").partition(":")
     chat_id = query.message.chat.id
     if topic not in TOPICS:
-        await send_text(context.bot, chat_id, t.gettext("Sorry, this button has expired."))
+        await send_text(
+            context.bot,
+            chat_id,
+            t.gettext("This button has expired. Please write your question again."),
+        )
         return
     title = t.gettext(TOPIC_TITLES[topic])
     async with context.services.db.session() as session:
