@@ -30,6 +30,8 @@ def env(tmp_path: Path, nlu_model: Path) -> Iterator[dict[str, str]]:
         MRC_DATABASE_URL=f"sqlite:///{tmp_path / 'mrc.db'}",
         MRC_DEFAULT_LANGUAGE="en",
         MRC_WEB_PORT="0",
+        # A loaded CI machine once took over 180 s (the default) to start Rasa.
+        MRC_NLU_STARTUP_TIMEOUT="540",
     )
     yield environment
     # A killed `mrc` takes its server with it (PDEATHSIG) within a few seconds; wait for that,
@@ -81,7 +83,7 @@ def start(env: dict[str, str]) -> Iterator[Callable[[], Started]]:
 def wait_for_demo(env: dict[str, str], out: Output, err: Output) -> None:
     """Wait for the demo's prompt; on failure show the bot's log and the Rasa server's."""
     try:
-        out.wait_for("local demo. Type your question", 300)
+        out.wait_for("local demo. Type your question", 600)
     except pytest.fail.Exception:
         rasa_log = Path(env["MRC_DATA_DIR"], "log", "rasa.log")
         tail = rasa_log.read_text(errors="replace")[-4000:] if rasa_log.exists() else "(none)"
