@@ -201,11 +201,11 @@ def cmd_staff(args: argparse.Namespace) -> int:
 
 def cmd_nlu_phrases(args: argparse.Namespace) -> int:
     """Write the training phrases added in the console into nlu/."""
-    from bot.admin.cli import export_phrases
+    from bot.admin.cli import PHRASES_FILE, export_phrases
 
     settings = _settings()
     setup_logging(settings.log_level, console_level="WARNING")
-    return export_phrases(settings)
+    return export_phrases(settings, args.out or PHRASES_FILE)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -235,7 +235,10 @@ def build_parser() -> argparse.ArgumentParser:
     tune = nlu.add_parser("tune", help="evaluate a pipeline config on a development split")
     tune.add_argument("--config", default="config.yml", help="the pipeline to evaluate")
 
-    nlu.add_parser("phrases", help="write the console's training phrases into nlu/")
+    phrases = nlu.add_parser("phrases", help="write the console's training phrases into nlu/")
+    phrases.add_argument(
+        "--out", type=Path, default=None, help="another file (default nlu/console_phrases.yml)"
+    )
 
     staff = sub.add_parser("staff", help="staff console accounts")
     staff.add_argument("action", choices=("add",))

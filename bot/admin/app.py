@@ -103,6 +103,10 @@ class Console:
         )
         return HTMLResponse(html, status_code=status_code)
 
+    def error(self, request: Request, code: int) -> HTMLResponse:
+        """The error page: 400 (a form without a valid token or with bad values), 403, 404."""
+        return self.page(request, "error.html", {"code": code}, status_code=code)
+
 
 def _secret(settings: Settings) -> str:
     """The key that signs session cookies: ``MRC_WEB_SECRET``, else one kept in the data
@@ -153,7 +157,7 @@ def build_console(console: Console, extra_routes: list[BaseRoute] | None = None)
 
 async def _not_found(request: Request, exc: Exception) -> Response:
     console: Console = request.app.state.console
-    return console.page(request, "error.html", {"code": 404}, status_code=404)
+    return console.error(request, 404)
 
 
 def route(path: str, endpoint: Any, methods: tuple[str, ...] = ("GET",)) -> Route:

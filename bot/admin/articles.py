@@ -172,7 +172,7 @@ async def article_page(request: Request) -> Response:
     async with console.db.session() as session:
         article = await editing.load(session, request.path_params["topic"])
         if article is None:
-            return console.page(request, "error.html", {"code": 404}, status_code=404)
+            return console.error(request, 404)
         notice = request.query_params.get("done")
         return await _editor(request, session, article, notice=notice)
 
@@ -190,7 +190,7 @@ async def article_save(request: Request) -> Response:
         async with console.db.session() as session:
             article = await editing.load(session, topic)
             if article is None:
-                return console.page(request, "error.html", {"code": 404}, status_code=404)
+                return console.error(request, 404)
             if action == "preview":
                 return await _editor(request, session, article, texts)
             changed = await editing.save_draft(session, article, texts, staff.username)
@@ -227,7 +227,7 @@ async def article_flag(request: Request) -> Response:
     async with console.db.session() as session:
         article = await editing.load(session, topic)
         if article is None or language not in LANGUAGES or what not in ("confirm", "discard"):
-            return console.page(request, "error.html", {"code": 404}, status_code=404)
+            return console.error(request, 404)
         if what == "confirm":
             done = await editing.confirm_review(session, article, language)
         else:
@@ -246,7 +246,7 @@ async def history(request: Request) -> Response:
     async with console.db.session() as session:
         article = await editing.load(session, request.path_params["topic"])
         if article is None:
-            return console.page(request, "error.html", {"code": 404}, status_code=404)
+            return console.error(request, 404)
         revisions = await editing.revisions(session, article)
     return console.page(request, "history.html", {"article": article, "revisions": revisions})
 
@@ -263,7 +263,7 @@ async def revision_page(request: Request) -> Response:
             else None
         )
         if article is None or rev is None:
-            return console.page(request, "error.html", {"code": 404}, status_code=404)
+            return console.error(request, 404)
         before = await editing.previous_of(session, rev, article)
     old = f"{before.title}\n\n{before.body}" if before else ""
     lines = editing.diff_lines(old, f"{rev.title}\n\n{rev.body}")
@@ -285,7 +285,7 @@ async def restore(request: Request) -> Response:
             else None
         )
         if article is None or rev is None:
-            return console.page(request, "error.html", {"code": 404}, status_code=404)
+            return console.error(request, 404)
         changed = await editing.save_draft(
             session, article, {rev.language: (rev.title, rev.body)}, staff.username
         )
@@ -306,7 +306,7 @@ async def notify_subscribers(request: Request) -> Response:
     async with console.db.session() as session:
         article = await editing.load(session, topic)
         if article is None:
-            return console.page(request, "error.html", {"code": 404}, status_code=404)
+            return console.error(request, 404)
         running = await notify.last_run(session, topic)
         if running is not None and running.finished_at is None:
             return RedirectResponse(f"/articles/{topic}?done=notifying", status_code=303)

@@ -49,7 +49,7 @@ async def decide(request: Request) -> Response:
     topic = str(form.get("topic", "")) or None
     phrase = str(form.get("phrase", ""))
     if decision not in DECISIONS or (decision == "assigned" and topic not in INTENTS):
-        return console.page(request, "error.html", {"code": 400}, status_code=400)
+        return console.error(request, 400)
     message_id = request.path_params["message"]
     topic = topic if decision == "assigned" else None
     phrase = unanswered.mask(phrase)
@@ -125,7 +125,7 @@ async def add_training(request: Request) -> Response:
     intent, language = str(form.get("intent", "")), str(form.get("language", ""))
     text = unanswered.mask(str(form.get("text", "")))
     if intent not in INTENTS or language not in LANGUAGES or not text.strip():
-        return console.page(request, "error.html", {"code": 400}, status_code=400)
+        return console.error(request, 400)
     async with console.db.session() as session:
         phrase = await unanswered.add_phrase(session, intent, language, text, staff.username)
         if phrase is not None:

@@ -33,7 +33,7 @@ async def login_page(request: Request) -> Response:
         )
     form = await request.form()
     if not await csrf_ok(request):
-        return console.page(request, "error.html", {"code": 400}, status_code=400)
+        return console.error(request, 400)
     username = str(form.get("username", ""))[:64]
     password = str(form.get("password", ""))[:256]
     keys = (f"user:{username.strip().lower()}", client_key(request))

@@ -62,7 +62,7 @@ async def staff_change(request: Request) -> Response:
     async with console.db.session() as session:
         account = await session.get(StaffAccount, account_id)
         if account is None or account.id == actor.id:
-            return console.page(request, "error.html", {"code": 400}, status_code=400)
+            return console.error(request, 400)
         before = {"role": account.role, "active": account.active}
         role = str(form.get("role", account.role))
         if role in ROLES:

@@ -149,10 +149,10 @@ def require(*roles: str) -> Callable[[View], View]:
                     "console: %s (%s) was refused %s %s",
                     staff.username, staff.role, request.method, request.url.path,
                 )  # fmt: skip
-                return console.page(request, "error.html", {"code": 403}, status_code=403)
+                return console.error(request, 403)
             if request.method == "POST" and not await csrf_ok(request):
                 log.warning("console: a POST to %s without a valid CSRF token", request.url.path)
-                return console.page(request, "error.html", {"code": 400}, status_code=400)
+                return console.error(request, 400)
             return await view(request)
 
         return guarded

@@ -61,7 +61,7 @@ async def ticket_page(request: Request) -> Response:
     async with console.db.session() as session:
         ticket = await session.get(Ticket, request.path_params["ticket"])
         if ticket is None:
-            return console.page(request, "error.html", {"code": 404}, status_code=404)
+            return console.error(request, 404)
         entries = await tickets.transcript(session, ticket.id)
     context = {
         "ticket": ticket, "entries": entries, "can_reply": console.relay is not None,
@@ -85,7 +85,7 @@ async def ticket_action(request: Request) -> Response:
         async with console.db.session() as session:
             ticket = await session.get(Ticket, ticket_id)
             if ticket is None:
-                return console.page(request, "error.html", {"code": 404}, status_code=404)
+                return console.error(request, 404)
             await tickets.add_entry(session, ticket, "note", f"{staff.username}: {text}")
             await audit.record(session, staff.username, "ticket.note", "ticket", ticket_id)
     elif action in ("reply", "close") and console.relay is None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import subprocess
 import sys
+from pathlib import Path
 
 from sqlalchemy import select
 
@@ -74,7 +75,7 @@ async def test_the_console_language_can_be_switched(env: Env) -> None:
     assert "Заявки" in page
 
 
-def test_mrc_staff_add_creates_the_first_admin(tmp_path: object) -> None:
+def test_mrc_staff_add_creates_the_first_admin(tmp_path: Path) -> None:
     env = {"MRC_DATABASE_URL": f"sqlite:///{tmp_path}/mrc.db", "MRC_DATA_DIR": str(tmp_path)}
     command = [sys.executable, "-m", "bot", "staff", "add", "boss", "--role", "admin"]
     result = subprocess.run(command, env=env, capture_output=True, text=True, timeout=120)
@@ -83,3 +84,31 @@ def test_mrc_staff_add_creates_the_first_admin(tmp_path: object) -> None:
     again = subprocess.run(command, env=env, capture_output=True, text=True, timeout=120)
     assert again.returncode == 1
     assert "is taken" in again.stderr
+
+
+def test_mrc_nlu_phrases_writes_the_console_phrases_as_a_rasa_file(tmp_path: Path) -> None:
+    import asyncio
+
+    from bot.admin.unanswered import add_phrase
+    from bot.db import Database, migrate
+    from bot.settings import async_database_url
+
+    url = f"sqlite:///{tmp_path}/mrc.db"
+    migrate.upgrade(url)
+
+    async def add() -> None:
+        db = Database(async_database_url(url))
+        async with db.session() as session:
+            await add_phrase(session, "work_patent", "tg", "patent chi tavr giram", "eddie")
+        await db.dispose()
+
+    asyncio.run(add())
+    out = tmp_path / "phrases.yml"
+    env = {"MRC_DATABASE_URL": url, "MRC_DATA_DIR": str(tmp_path)}
+    command = [sys.executable, "-m", "bot", "nlu", "phrases", "--out", str(out)]
+    result = subprocess.run(command, env=env, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert "Wrote 1 phrases" in result.stdout
+    assert (
+        "  - intent: work_patent\n    examples: |\n      - patent chi tavr giram" in out.read_text()
+    )

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from pathlib import Path
+
 from tests.botapi import BotAPIEmulator, EmuChat, EmuUser
-from tests.integration.e2e.conftest import BotProcess
+from tests.integration.conftest import RasaEndpoint
+from tests.integration.e2e.conftest import BotProcess, bot_environment
 
 ALWAYS_OPEN = "Mon-Sun 00:00-24:00"
 
@@ -15,6 +19,21 @@ class Staff:
         self.operator = emu.user("Operator Nodira")
         self.outsider = emu.user("Not staff")
         self.group: EmuChat = emu.group("MRC operators", forum=True, members=[self.operator])
+
+
+def staffed_bot(
+    emu: BotAPIEmulator, staff: Staff, rasa: RasaEndpoint, tmp: Path, **settings: str
+) -> Iterator[BotProcess]:
+    """A module's ``mrc run`` with the staff group, always open, reminders out of the way."""
+    env, database = bot_environment(
+        emu, rasa, tmp,
+        MRC_STAFF_CHAT_ID=str(staff.group.id), MRC_OFFICE_HOURS=ALWAYS_OPEN,
+        MRC_ESCALATION_REMIND_MINUTES="600", **settings,
+    )  # fmt: skip
+    process = BotProcess(env, database, staff.group.id)
+    process.start(emu)
+    yield process
+    assert process.stop() == 0, process.output()
 
 
 def topic_of(emu: BotAPIEmulator, bot: BotProcess, user: EmuUser) -> int:

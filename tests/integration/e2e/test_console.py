@@ -14,13 +14,12 @@ from tests.botapi import BotAPIEmulator
 from tests.integration.conftest import RasaEndpoint
 from tests.integration.e2e.conftest import (
     BotProcess,
-    bot_environment,
     choose_language,
     is_article,
     labels,
     plain,
 )
-from tests.integration.e2e.staffing import ALWAYS_OPEN, Staff, request_number, topic_of
+from tests.integration.e2e.staffing import Staff, request_number, staffed_bot, topic_of
 
 pytestmark = pytest.mark.integration
 
@@ -51,16 +50,11 @@ def bot(
     rasa_server: RasaEndpoint,
     tmp_path_factory: pytest.TempPathFactory,
 ) -> Iterator[BotProcess]:
-    env, database = bot_environment(
-        emu, rasa_server, tmp_path_factory.mktemp("bot"),
-        MRC_STAFF_CHAT_ID=str(staff.group.id), MRC_OFFICE_HOURS=ALWAYS_OPEN,
-        MRC_ESCALATION_REMIND_MINUTES="600", MRC_STAFF_LANGUAGE="en",
-    )  # fmt: skip
-    process = BotProcess(env, database, staff.group.id)
-    process.start(emu)
-    process.add_staff("ada", "admin", PASSWORD)
-    yield process
-    assert process.stop() == 0, process.output()
+    for process in staffed_bot(
+        emu, staff, rasa_server, tmp_path_factory.mktemp("bot"), MRC_STAFF_LANGUAGE="en"
+    ):
+        process.add_staff("ada", "admin", PASSWORD)
+        yield process
 
 
 @pytest.fixture(scope="module")

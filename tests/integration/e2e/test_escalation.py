@@ -11,13 +11,12 @@ from tests.botapi import BotAPIEmulator
 from tests.integration.conftest import RasaEndpoint
 from tests.integration.e2e.conftest import (
     BotProcess,
-    bot_environment,
     choose_language,
     is_article,
     labels,
     plain,
 )
-from tests.integration.e2e.staffing import ALWAYS_OPEN, Staff, request_number, ticket, topic_of
+from tests.integration.e2e.staffing import Staff, request_number, staffed_bot, ticket, topic_of
 
 pytestmark = pytest.mark.integration
 
@@ -34,18 +33,7 @@ def bot(
     rasa_server: RasaEndpoint,
     tmp_path_factory: pytest.TempPathFactory,
 ) -> Iterator[BotProcess]:
-    env, database = bot_environment(
-        emu,
-        rasa_server,
-        tmp_path_factory.mktemp("bot"),
-        MRC_STAFF_CHAT_ID=str(staff.group.id),
-        MRC_OFFICE_HOURS=ALWAYS_OPEN,
-        MRC_ESCALATION_REMIND_MINUTES="600",
-    )
-    process = BotProcess(env, database, staff.group.id)
-    process.start(emu)
-    yield process
-    assert process.stop() == 0, process.output()
+    yield from staffed_bot(emu, staff, rasa_server, tmp_path_factory.mktemp("bot"))
 
 
 ASKS = [
