@@ -94,7 +94,7 @@ def test_mrc_nlu_phrases_writes_the_console_phrases_as_a_rasa_file(tmp_path: Pat
     from bot.settings import async_database_url
 
     url = f"sqlite:///{tmp_path}/mrc.db"
-    migrate.upgrade(url)
+    migrate.upgrade(async_database_url(url))
 
     async def add() -> None:
         db = Database(async_database_url(url))
