@@ -31,8 +31,9 @@ async def inbox(request: Request) -> Response:
     reason = reason if reason in unanswered.REASONS else None
     async with console.db.session() as session:
         found = await unanswered.items(session, language, reason)
+        wanted = await unanswered.wanting_articles(session)
     context = {
-        "items": found, "filter_language": language, "reason": reason,
+        "items": found, "wanted": wanted, "filter_language": language, "reason": reason,
         "reasons": unanswered.REASONS, "all_languages": LANGUAGES,
         "topics": _topic_names(console.language_of(request)),
     }  # fmt: skip

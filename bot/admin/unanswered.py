@@ -98,6 +98,30 @@ async def items(
     return found[:limit]
 
 
+async def wanting_articles(session: AsyncSession, limit: int = 200) -> list[Item]:
+    """Messages staff marked as needing a new article, newest decision first."""
+    rows = await session.execute(
+        select(Message, InboxDecision.decided_by)
+        .join(InboxDecision, InboxDecision.message_id == Message.id)
+        .where(InboxDecision.decision == "new_article")
+        .order_by(InboxDecision.id.desc())
+        .limit(limit)
+    )
+    return [
+        Item(
+            m.id,
+            mask(m.text),
+            m.language,
+            m.intent,
+            m.confidence,
+            m.action,
+            "new_article",
+            m.created_at,
+        )
+        for m, _ in rows
+    ]
+
+
 async def decide(
     session: AsyncSession,
     message_id: int,

@@ -73,7 +73,10 @@ async def test_assigning_makes_a_training_phrase_and_clears_the_item(env: Env) -
     )
     assert response.status_code == 303
     await env.post(f"/inbox/{ids['fallback']}", {"decision": "dismissed"}, "/inbox")
+    await env.post(f"/inbox/{ids['disliked']}", {"decision": "new_article"}, "/inbox")
     page = (await env.client.get("/inbox")).text
+    wanted = page.split('class="wanted"', 1)[1]
+    assert "регистрация для ребенка" in wanted, "listed under 'waiting for a new article'"
     assert f'id="m{ids["unsure"]}"' not in page
     assert f'id="m{ids["fallback"]}"' not in page
     async with env.db.session() as session:
@@ -83,7 +86,7 @@ async def test_assigning_makes_a_training_phrase_and_clears_the_item(env: Env) -
     assert (phrase.intent, phrase.language, phrase.text) == (
         "work_patent", "ru", "патент продлить можно?",
     )  # fmt: skip
-    assert sorted(decisions) == ["assigned", "dismissed"]
+    assert sorted(decisions) == ["assigned", "dismissed", "new_article"]
     training = (await env.client.get("/training")).text
     assert "патент продлить можно?" in training
     export = await env.client.get("/training/export")
