@@ -1,7 +1,7 @@
 """Subscriptions to topics (🔔) and notification runs, whatever the channel.
 
 A run remembers, per subscriber, that it was handled (``last_run_id``), so sending resumes
-where it stopped after a restart and nobody gets the same notice twice.
+where it stopped after a restart, and nobody gets the same notice twice, even from two workers.
 """
 
 from __future__ import annotations
@@ -76,27 +76,39 @@ async def unfinished(session: AsyncSession) -> Sequence[NotificationRun]:
     return rows.all()
 
 
-async def pending(
-    session: AsyncSession, run: NotificationRun, limit: int = 50
+async def claim(
+    session: AsyncSession, run: NotificationRun, limit: int = 20
 ) -> list[tuple[int, User]]:
-    """Subscribers of the run's topic not yet handled in it: ``(subscription id, user)``."""
+    """Take up to ``limit`` subscribers of the run not yet handled in it: ``(subscription id,
+    user)``. They are marked handled at once (several workers may send the same run; nobody
+    gets a notice twice; one a worker dies holding is not sent)."""
+    ids = list(
+        (
+            await session.scalars(
+                select(Subscription.id)
+                .where(Subscription.topic == run.topic, Subscription.last_run_id < run.id)
+                .order_by(Subscription.id)
+                .limit(limit)
+                .with_for_update(skip_locked=True)
+            )
+        ).all()
+    )
+    if not ids:
+        return []
+    await session.execute(
+        update(Subscription).where(Subscription.id.in_(ids)).values(last_run_id=run.id)
+    )
     rows = await session.execute(
         select(Subscription.id, User)
         .join(User, User.id == Subscription.user_id)
-        .where(Subscription.topic == run.topic, Subscription.last_run_id < run.id)
+        .where(Subscription.id.in_(ids))
         .order_by(Subscription.id)
-        .limit(limit)
     )
     return [(subscription_id, user) for subscription_id, user in rows]
 
 
-async def handled(
-    session: AsyncSession, run_id: int, subscription_id: int, delivered: bool
-) -> None:
-    """Note that one subscriber was handled in the run (sent, or failed for good)."""
-    await session.execute(
-        update(Subscription).where(Subscription.id == subscription_id).values(last_run_id=run_id)
-    )
+async def counted(session: AsyncSession, run_id: int, delivered: bool) -> None:
+    """Count one notice of the run as sent, or as failed for good."""
     column = NotificationRun.sent if delivered else NotificationRun.failed
     await session.execute(
         update(NotificationRun).where(NotificationRun.id == run_id).values({column: column + 1})

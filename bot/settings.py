@@ -89,6 +89,10 @@ class Settings(BaseSettings):
     #: The local web server (the webhook receiver) listens here.
     web_host: str = "127.0.0.1"
     web_port: int = Field(default=8080, ge=0, le=65535)
+    #: How many bot processes share this token and database (webhook mode behind a load
+    #: balancer): each sends at most 30/workers messages a second, and unfinished updates of a
+    #: stopped worker are taken over by the others.
+    workers: int = Field(default=1, ge=1, le=64)
     #: Signs the console's session cookies; one is kept in the data folder when unset.
     web_secret: SecretStr | None = None
     #: Send the console's cookie only over HTTPS (set it when a TLS proxy is in front).

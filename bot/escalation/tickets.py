@@ -114,12 +114,15 @@ async def due_for_reminder(session: AsyncSession, after: timedelta) -> Sequence[
     """Waiting tickets without an operator's reply, not reminded of for ``after``."""
     cutoff = utcnow() - after
     rows = await session.scalars(
-        select(Ticket).where(
+        select(Ticket)
+        .where(
             Ticket.status == "waiting",
             Ticket.first_reply_at.is_(None),
             Ticket.opened_at < cutoff,
             (Ticket.reminded_at.is_(None)) | (Ticket.reminded_at < cutoff),
         )
+        # Several workers run this job: each ticket is raised by one of them.
+        .with_for_update(skip_locked=True)
     )
     return rows.all()
 

@@ -51,7 +51,8 @@ def build_application(services: Services) -> MRCApplication:
             build_bot(
                 settings.telegram_token.get_secret_value(),
                 settings.telegram_base_url,
-                ChatRateLimiter(),
+                # Telegram's 30 messages a second are for the bot, shared by its workers.
+                ChatRateLimiter(overall_per_second=30.0 / settings.workers),
             )
         )
         .context_types(context_types)
@@ -94,12 +95,27 @@ def build_application(services: Services) -> MRCApplication:
     assert application.job_queue is not None
     every = min(60.0, settings.escalation_remind_minutes * 60 / 2)
     application.job_queue.run_repeating(staff.remind_waiting, interval=every, first=every)
+    if settings.workers > 1:  # take over what a stopped worker left unfinished
+        application.job_queue.run_repeating(replay_orphans, interval=ORPHAN_AGE / 2, first=5)
     return application
 
 
+#: With several workers, an update claimed but not finished this long ago (seconds) belongs to
+#: a worker that stopped: another one handles it.
+ORPHAN_AGE = 60.0
+
+
+async def replay_orphans(context: Context) -> None:
+    """Job: handle the updates a stopped worker claimed and did not finish."""
+    application: MRCApplication = context.application  # type: ignore[assignment]
+    await replay_unfinished(application, context.services)
+
+
 async def replay_unfinished(application: MRCApplication, services: Services) -> int:
-    """Queue the updates a previous run received but did not finish; return how many."""
-    payloads = await services.inbox.unfinished()
+    """Queue the updates a previous run received but did not finish; return how many. With
+    several workers only those older than ``ORPHAN_AGE`` (the others may be in hand)."""
+    older = 0.0 if services.settings.workers == 1 else ORPHAN_AGE
+    payloads = await services.inbox.unfinished(older)
     for payload in payloads:
         update = Update.de_json(payload, application.bot)
         await application.update_queue.put(update)

@@ -52,15 +52,39 @@ class Inbox:
                 .values(handled_at=utcnow(), payload=None)
             )
 
-    async def unfinished(self) -> list[dict[str, Any]]:
-        """Payloads of updates claimed but not handled (oldest first), now claimed for replay."""
+    async def unfinished(self, older: float = 0.0) -> list[dict[str, Any]]:
+        """Payloads of updates claimed at least ``older`` seconds ago but not handled (oldest
+        first), now claimed for replay by this process: another worker replaying at the same
+        time gets none of them (each claim moves ``received_at`` only if nobody else did)."""
+        cutoff = utcnow() - timedelta(seconds=older)
         async with self.db.session() as session:
-            rows = await session.scalars(
-                select(InboundUpdate)
-                .where(InboundUpdate.handled_at.is_(None), InboundUpdate.payload.is_not(None))
-                .order_by(InboundUpdate.update_id)
-            )
-            payloads = [dict(row.payload) for row in rows if row.payload]
+            rows = (
+                await session.execute(
+                    select(InboundUpdate.update_id, InboundUpdate.received_at)
+                    .where(
+                        InboundUpdate.handled_at.is_(None),
+                        InboundUpdate.payload.is_not(None),
+                        InboundUpdate.received_at <= cutoff,
+                    )
+                    .order_by(InboundUpdate.update_id)
+                )
+            ).all()
+        payloads = []
+        for update_id, received_at in rows:
+            async with self.db.session() as session:
+                taken = await session.execute(
+                    update(InboundUpdate)
+                    .where(
+                        InboundUpdate.update_id == update_id,
+                        InboundUpdate.handled_at.is_(None),
+                        InboundUpdate.received_at == received_at,
+                    )
+                    .values(received_at=utcnow())
+                    .returning(InboundUpdate.payload)
+                )
+                payload = taken.scalar_one_or_none()
+            if payload:
+                payloads.append(dict(payload))
         self.preclaimed.update(int(str(p["update_id"])) for p in payloads)
         return payloads
 

@@ -29,8 +29,15 @@ class ChatRateLimiter(AIORateLimiter):
     """``AIORateLimiter`` with a bucket of ``chat_burst`` messages, refilled one a second, per
     private chat."""
 
-    def __init__(self, *, chat_burst: int = 3, max_retries: int = 3, chats: int = 10_000) -> None:
-        super().__init__(max_retries=max_retries)
+    def __init__(
+        self,
+        *,
+        chat_burst: int = 3,
+        max_retries: int = 3,
+        chats: int = 10_000,
+        overall_per_second: float = 30.0,
+    ) -> None:
+        super().__init__(overall_max_rate=overall_per_second, max_retries=max_retries)
         self._chat_burst = chat_burst
         self._chats = chats
         self._limiters: OrderedDict[int, AsyncLimiter] = OrderedDict()

@@ -106,13 +106,13 @@ class TelegramNotifier:
     async def _send_run(self, run: NotificationRun) -> None:
         while True:
             async with self.services.db.session() as session:
-                batch = await notify.pending(session, run)
+                batch = await notify.claim(session, run)
             if not batch:
                 break
-            for subscription_id, user in batch:
+            for _, user in batch:
                 delivered = await self._send_one(run.topic, user)
                 async with self.services.db.session() as session:
-                    await notify.handled(session, run.id, subscription_id, delivered)
+                    await notify.counted(session, run.id, delivered)
                 await asyncio.sleep(self.interval)
         async with self.services.db.session() as session:
             await notify.finish(session, run.id)

@@ -55,3 +55,21 @@ async def test_old_handled_ids_are_purged(db: Database) -> None:
         )
     assert await inbox.purge() == 1  # 1 is old and handled; 2 is recent; 3 is not handled
     assert not await inbox.claim(2, {"update_id": 2})
+
+
+async def test_two_workers_take_over_a_stopped_workers_updates_once(db: Database) -> None:
+    import asyncio
+
+    stopped = Inbox(db)
+    for update_id in range(10, 20):
+        await stopped.claim(update_id, {"update_id": update_id})
+    assert await Inbox(db).unfinished(older=60) == [], "young claims may still be in hand"
+    async with db.session() as session:
+        await session.execute(
+            update(InboundUpdate).values(received_at=utcnow() - timedelta(minutes=5))
+        )
+    a, b = Inbox(db), Inbox(db)
+    taken_a, taken_b = await asyncio.gather(a.unfinished(older=60), b.unfinished(older=60))
+    ids = sorted(p["update_id"] for p in taken_a + taken_b)
+    assert ids == list(range(10, 20)), "every orphan handled, none by both workers"
+    assert await Inbox(db).unfinished(older=60) == [], "a replay claims them afresh"

@@ -77,4 +77,3 @@ def test_any_article_markdown_renders_to_valid_telegram_html(body: str, title: s
     d.articles = Articles()
     reply = asyncio.run(d.respond("patent", "en", Conversation()))
     assert_sendable(reply)
-
