@@ -86,7 +86,24 @@ async def login_language(request: Request) -> Response:
     return RedirectResponse("/login", status_code=303)
 
 
+async def health(request: Request) -> Response:
+    """For load balancers and monitoring: 200 when the database answers, 503 otherwise (no
+    session needed, nothing private in it)."""
+    from sqlalchemy import text
+    from starlette.responses import JSONResponse
+
+    console = console_of(request)
+    try:
+        async with console.db.session() as session:
+            await session.execute(text("SELECT 1"))
+    except Exception:  # any database failure is "not healthy"
+        log.warning("health check: the database does not answer", exc_info=True)
+        return JSONResponse({"database": "down"}, status_code=503)
+    return JSONResponse({"database": "ok"})
+
+
 routes = [
+    route("/healthz", health),
     route("/login", login_page, ("GET", "POST")),
     route("/login/language", login_language),
     route("/logout", logout, ("POST",)),

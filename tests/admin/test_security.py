@@ -44,7 +44,13 @@ ACCESS: dict[tuple[str, str], set[str]] = {
     ("POST", "/language"): {A, E, OP},
     ("GET", "/audit"): {A},
 }
-PUBLIC = {("GET", "/login"), ("POST", "/login"), ("GET", "/login/language"), ("POST", "/logout")}
+PUBLIC = {
+    ("GET", "/healthz"),
+    ("GET", "/login"),
+    ("POST", "/login"),
+    ("GET", "/login/language"),
+    ("POST", "/logout"),
+}
 SAMPLE = {
     "{topic}": "work_patent", "{language}": "en", "{what}": "confirm",
     "{revision:int}": "1", "{ticket:int}": "1", "{message:int}": "1", "{account:int}": "1",
@@ -191,3 +197,12 @@ async def test_a_switched_off_account_loses_its_session(env: Env) -> None:
         assert account is not None
         account.active = False
     assert (await env.client.get("/tickets")).status_code == 303
+
+
+async def test_the_health_check_needs_no_session_and_tells_nothing_private(env: Env) -> None:
+    response = await env.client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json() == {"database": "ok"}
+    await env.db.dispose()
+    env.console.db = type(env.db)("sqlite+aiosqlite:////nonexistent/dir/x.db")
+    assert (await env.client.get("/healthz")).status_code == 503
