@@ -53,7 +53,20 @@ def fresh_database(backend: str, tmp_dir: Path) -> Iterator[str]:
     try:
         yield async_database_url(_pg_dsn(POSTGRES_URL, name))
     finally:
-        asyncio.run(_pg_admin(POSTGRES_URL, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        asyncio.run(_drop(POSTGRES_URL, name))
+
+
+async def _drop(url: str, name: str) -> None:
+    """Drop a test database. FORCE ends our own leftover connections; it is refused while an
+    autovacuum worker (the server's own) is on the fresh database, so wait for that to end."""
+    for attempt in range(40):
+        try:
+            await _pg_admin(url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            return
+        except (asyncpg.InsufficientPrivilegeError, asyncpg.ObjectInUseError):
+            if attempt == 39:
+                raise
+            await asyncio.sleep(0.25)
 
 
 @pytest.fixture(scope="session", params=BACKENDS)
