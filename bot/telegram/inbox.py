@@ -8,26 +8,52 @@ next start.
 
 from __future__ import annotations
 
+import asyncio
+import logging
+import time
+from collections.abc import Awaitable, Callable
 from datetime import timedelta
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import delete, select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, OperationalError
 
 from bot.db import Database
 from bot.db.base import utcnow
 from bot.db.models import InboundUpdate
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 #: Ids of handled updates are kept this long to recognise late duplicates (Telegram keeps
 #: undelivered updates for 24 hours).
 KEEP_IDS = timedelta(days=2)
 
 
-class Inbox:
-    """The claim / done / replay protocol over the ``inbound_updates`` table."""
+async def patiently(work: Callable[[], Awaitable[T]], patience: float) -> T:
+    """``work()``, tried again while the database is locked or unreachable (OperationalError),
+    with growing pauses, for up to ``patience`` seconds; then the error is raised."""
+    deadline = time.monotonic() + patience
+    pause = 0.25
+    while True:
+        try:
+            return await work()
+        except OperationalError as exc:
+            if time.monotonic() + pause > deadline:
+                raise
+            log.warning("database busy or unreachable (%s); trying again", type(exc.orig).__name__)
+            await asyncio.sleep(pause)
+            pause = min(pause * 2, 4.0)
 
-    def __init__(self, db: Database) -> None:
+
+class Inbox:
+    """The claim / done / replay protocol over the ``inbound_updates`` table. Claiming and
+    marking done wait out a locked or briefly unreachable database (``patience`` seconds):
+    an update is never dropped because the database was busy for a while."""
+
+    def __init__(self, db: Database, patience: float = 60.0) -> None:
         self.db = db
+        self.patience = patience
         #: Updates already claimed (by the webhook, or replayed at start-up).
         self.preclaimed: set[int] = set()
 
@@ -36,21 +62,29 @@ class Inbox:
         if update_id in self.preclaimed:
             self.preclaimed.discard(update_id)
             return True
-        try:
-            async with self.db.session() as session:
-                session.add(InboundUpdate(update_id=update_id, payload=payload))
-        except IntegrityError:
-            return False
-        return True
+
+        async def insert() -> bool:
+            try:
+                async with self.db.session() as session:
+                    session.add(InboundUpdate(update_id=update_id, payload=payload))
+            except IntegrityError:
+                return False
+            return True
+
+        return await patiently(insert, self.patience)
 
     async def done(self, update_id: int) -> None:
         """Mark the update handled and erase what it said."""
-        async with self.db.session() as session:
-            await session.execute(
-                update(InboundUpdate)
-                .where(InboundUpdate.update_id == update_id)
-                .values(handled_at=utcnow(), payload=None)
-            )
+
+        async def mark() -> None:
+            async with self.db.session() as session:
+                await session.execute(
+                    update(InboundUpdate)
+                    .where(InboundUpdate.update_id == update_id)
+                    .values(handled_at=utcnow(), payload=None)
+                )
+
+        await patiently(mark, self.patience)
 
     async def unfinished(self, older: float = 0.0) -> list[dict[str, Any]]:
         """Payloads of updates claimed at least ``older`` seconds ago but not handled (oldest
