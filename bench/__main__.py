@@ -113,10 +113,38 @@ async def _jsonl_batch(url: str, token: str) -> dict[str, float]:
     }
 
 
+def _kb_search_1000() -> dict[str, float]:
+    """Knowledge-base search latency with 1,000 articles: the 20 real ones in tg, ru and en,
+    each copied 50 times with its paragraphs in another order (as many words as real ones)."""
+    import random
+
+    from bot.kb.files import load_all
+    from bot.kb.service import _Index
+
+    articles, _ = load_all()
+    rng = random.Random(1)
+    texts = []
+    for copy in range(50):
+        for topic, article in articles.items():
+            for translation in article.translations.values():
+                paragraphs = translation.body.split("\n\n")
+                rng.shuffle(paragraphs)
+                texts.append((f"{topic}-{copy}", translation.title, "\n\n".join(paragraphs)))
+    began = time.perf_counter()
+    index = _Index.build(texts)
+    build_ms = (time.perf_counter() - began) * 1000
+    samples = []
+    for i in range(200):
+        start = time.perf_counter()
+        index.search(MESSAGES[i % len(MESSAGES)], 3)
+        samples.append(time.perf_counter() - start)
+    return {**_percentiles(samples), "index_build_ms": build_ms, "articles": len(index.counts)}
+
+
 async def main() -> None:
     """Run the benchmarks and report."""
     model, _ = train(NLUProject(), quiet=True)
-    results: dict[str, dict[str, float]] = {}
+    results: dict[str, dict[str, float]] = {"kb_search_1000_articles": _kb_search_1000()}
     async with serving(model) as server:
         token = server.token
         assert server.pid is not None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import math
 from collections import Counter
 from dataclasses import dataclass
@@ -104,7 +105,9 @@ class KnowledgeBase:
                     .where(ArticleTranslation.status == "published")
                 )
                 texts = [(topic, title, body) for topic, title, body in rows]
-                self._index, self._version = _Index.build(texts), version
+                # Building takes seconds with a thousand articles: not on the event loop.
+                self._index = await asyncio.to_thread(_Index.build, texts)
+                self._version = version
         return self._index
 
     def invalidate(self) -> None:
