@@ -169,6 +169,7 @@ async def main() -> None:
                 results[f"telegram_e2e_{row['users']:.0f}_users"] = {
                     "p50_ms": row["p50_ms"], "p95_ms": row["p95_ms"], "p99_ms": row["p99_ms"],
                     "throughput_per_s": row["turns_per_s"], "rss_mb": row["bot_rss_mb"],
+                    "lost": row["lost"], "extra": row["extra"],
                 }  # fmt: skip
             else:
                 results["bot_idle"] = {"rss_mb": row["bot_rss_idle_mb"]}
@@ -180,6 +181,17 @@ async def main() -> None:
         print(
             f"{name:<24} " + " ".join(f"{c:>8.1f}" if c is not None else f"{'':>8}" for c in cells)
         )
+    seq, par = results["nlu_parse_sequential"], results["nlu_parse_8_clients"]
+    dseq, dpar = results["dialogue_sequential"], results["dialogue_8_clients"]
+    results["bot_overhead_over_nlu"] = {
+        "sequential_p50_pct": (dseq["p50_ms"] / seq["p50_ms"] - 1) * 100,
+        "8_clients_p50_pct": (dpar["p50_ms"] / par["p50_ms"] - 1) * 100,
+    }
+    print(
+        "the dialogue's own overhead over the bare NLU parse (p50): "
+        f"{results['bot_overhead_over_nlu']['sequential_p50_pct']:.0f} % sequential, "
+        f"{results['bot_overhead_over_nlu']['8_clients_p50_pct']:.0f} % with 8 clients"
+    )
     reports = PROJECT_DIR / "reports"
     reports.mkdir(exist_ok=True)
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")

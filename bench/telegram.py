@@ -64,6 +64,8 @@ def run_level(emu: BotAPIEmulator, users: int) -> dict[str, float]:
     """``users`` people at once, each going through ``STEPS`` turns."""
     people = [emu.user(f"u{i}", language_code="ru") for i in range(users)]
     latencies: list[float] = []
+    # Every text gets exactly one new message; a category press edits the menu in place.
+    expected = {p.id: sum(1 for step in range(STEPS) if step % 4 != 2) for p in people}
     threads = [threading.Thread(target=_user_session, args=(emu, p, latencies)) for p in people]
     began = time.perf_counter()
     for thread in threads:
@@ -71,8 +73,12 @@ def run_level(emu: BotAPIEmulator, users: int) -> dict[str, float]:
     for thread in threads:
         thread.join()
     elapsed = time.perf_counter() - began
+    time.sleep(3)  # anything sent twice would arrive by now
+    got = {p.id: len(emu.received(p.id)) for p in people}
     q = statistics.quantiles(sorted(latencies), n=100)
     return {
+        "lost": sum(max(0, expected[i] - got[i]) for i in expected),
+        "extra": sum(max(0, got[i] - expected[i]) for i in expected),
         "users": users,
         "turns": len(latencies),
         "p50_ms": q[49] * 1000,
@@ -107,10 +113,11 @@ def main(
         finally:
             bot.terminate()
             bot.wait(60)
-    header = ("users", "turns", "p50 ms", "p95 ms", "p99 ms", "turns/s", "bot MB")
+    header = ("users", "turns", "p50 ms", "p95 ms", "p99 ms", "turns/s", "bot MB", "lost", "extra")
     print(" ".join(f"{h:>8}" for h in header))
     for r in rows[1:]:
         cells = (r["users"], r["turns"], r["p50_ms"], r["p95_ms"], r["p99_ms"])
-        print(" ".join(f"{c:>8.1f}" for c in (*cells, r["turns_per_s"], r["bot_rss_mb"])))
+        extra = (r["turns_per_s"], r["bot_rss_mb"], r["lost"], r["extra"])
+        print(" ".join(f"{c:>8.1f}" for c in (*cells, *extra)))
     print(f"bot idle RSS {rows[0]['bot_rss_idle_mb']:.0f} MB; invalid Bot API calls: {violations}")
     return rows
