@@ -58,10 +58,15 @@ class Inbox:
         self.preclaimed: set[int] = set()
 
     async def claim(self, update_id: int, payload: dict[str, Any]) -> bool:
-        """Record the update; False when it was already received (a duplicate)."""
+        """For the handlers: True for an update this process already recorded (the webhook,
+        a replay), else record it now; False when it was already received (a duplicate)."""
         if update_id in self.preclaimed:
             self.preclaimed.discard(update_id)
             return True
+        return await self.record(update_id, payload)
+
+    async def record(self, update_id: int, payload: dict[str, Any]) -> bool:
+        """Insert the update's row; False when it exists (received before, by any worker)."""
 
         async def insert() -> bool:
             try:

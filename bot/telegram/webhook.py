@@ -49,7 +49,8 @@ def webhook_route(path: str, application: MRCApplication, services: Services, se
         except Exception:  # accepted and dropped: Telegram would send it again for ever
             log.warning("dropped update %d: not a valid Telegram update", data["update_id"])
             return Response(status_code=200)
-        if not await services.inbox.claim(update.update_id, data):
+        # record, not claim: a redelivery arriving before the handlers ran must not pass.
+        if not await services.inbox.record(update.update_id, data):
             log.info("dropped update %d: already received", update.update_id)
             return Response(status_code=200)
         services.inbox.preclaimed.add(update.update_id)
