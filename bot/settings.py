@@ -93,6 +93,9 @@ class Settings(BaseSettings):
     #: balancer): each sends at most 30/workers messages a second, and unfinished updates of a
     #: stopped worker are taken over by the others.
     workers: int = Field(default=1, ge=1, le=64)
+    #: Messages a second the bot may send in all (Telegram's limit is about 30; raise it only
+    #: against a test server, e.g. to measure the bot's own capacity in the benchmarks).
+    telegram_rate: float = Field(default=30.0, gt=0, le=10_000)
     #: Signs the console's session cookies; one is kept in the data folder when unset.
     web_secret: SecretStr | None = None
     #: Send the console's cookie only over HTTPS (set it when a TLS proxy is in front).

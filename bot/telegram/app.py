@@ -52,7 +52,7 @@ def build_application(services: Services) -> MRCApplication:
                 settings.telegram_token.get_secret_value(),
                 settings.telegram_base_url,
                 # Telegram's 30 messages a second are for the bot, shared by its workers.
-                ChatRateLimiter(overall_per_second=30.0 / settings.workers),
+                ChatRateLimiter(overall_per_second=settings.telegram_rate / settings.workers),
             )
         )
         .context_types(context_types)
