@@ -341,3 +341,15 @@ class NotificationRun(Base):
     sent: Mapped[int] = mapped_column(default=0)
     failed: Mapped[int] = mapped_column(default=0)
     finished_at: Mapped[datetime | None]
+
+
+class FloodCounter(Base):
+    """Inbound flood control shared by several bot workers: updates per user in a window."""
+
+    __tablename__ = "flood_counters"
+
+    #: The Telegram user id (not the ``users`` row: counted before anything is stored).
+    user_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    window_start: Mapped[datetime]
+    count: Mapped[int]
+    warned: Mapped[bool] = mapped_column(default=False)

@@ -35,8 +35,14 @@ class Opened:
 
 
 async def lock_user(session: AsyncSession, user_id: int) -> User:
-    """The user's row, locked until the transaction ends."""
-    user = await session.scalar(select(User).where(User.id == user_id).with_for_update())
+    """The user's row, locked until the transaction ends, and read afresh: what another worker
+    committed while we waited for the lock (a new topic, say) must be seen."""
+    user = await session.scalar(
+        select(User)
+        .where(User.id == user_id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    )
     assert user is not None
     return user
 

@@ -11,7 +11,7 @@ from bot.db import Database
 from bot.dialogue import Conversation, Dialogue
 from bot.escalation.hours import OfficeHours
 from bot.settings import Settings
-from bot.telegram.flood import FloodGuard
+from bot.telegram.flood import FloodGuard, SharedFloodGuard
 from bot.telegram.inbox import Inbox
 
 
@@ -23,14 +23,19 @@ class Services:
     db: Database
     dialogue: Dialogue
     inbox: Inbox = field(init=False)
-    flood: FloodGuard = field(init=False)
+    flood: FloodGuard | SharedFloodGuard = field(init=False)
     hours: OfficeHours = field(init=False)
     #: user id -> (is an operator, when checked): staff group membership, cached.
     operators: dict[int, tuple[bool, float]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.inbox = Inbox(self.db)
-        self.flood = FloodGuard(self.settings.flood_limit, self.settings.flood_window)
+        limit, window = self.settings.flood_limit, self.settings.flood_window
+        self.flood = (
+            FloodGuard(limit, window)
+            if self.settings.workers == 1
+            else SharedFloodGuard(self.db, limit, window)
+        )
         self.hours = OfficeHours(self.settings.office_hours, self.settings.holiday_dates)
 
 

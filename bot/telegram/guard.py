@@ -25,7 +25,7 @@ async def admit(update: Update, context: Context) -> None:
     user = update.effective_user
     if user is None or update.effective_chat is None:
         return
-    verdict = services.flood.check(user.id)
+    verdict = await services.flood.admit(user.id)
     if verdict is Verdict.ALLOW:
         return
     log.info("flood control: update %d of a user dropped (%s)", update.update_id, verdict.value)

@@ -11,6 +11,7 @@ from pathlib import Path
 import asyncpg
 import pytest
 
+from bot.i18n import Translator
 from bot.nlu.server import free_loopback_port
 from tests.botapi import BotAPIEmulator
 from tests.db.conftest import _pg_dsn, fresh_database
@@ -123,3 +124,22 @@ def test_concurrent_requests_for_a_person_open_one_ticket_and_one_topic(
     rows = sql(url, f"SELECT count(*) FROM tickets t JOIN users u ON u.id = t.user_id "
                     f"WHERE u.external_id = '{user.id}'")  # fmt: skip
     assert rows == [(1,)]
+
+
+def test_a_flood_spread_over_both_workers_gets_one_warning(
+    emu: BotAPIEmulator, workers: tuple[list[BotProcess], RoundRobinProxy, str, Staff]
+) -> None:
+    t = Translator("en")
+    user = emu.user("Flooder", language_code="en")
+    choose_language(emu, user, "en")  # two updates: /start and the language button
+    seen = len(emu.received(user.id))
+    for n in range(10):  # ten more within the window: 8 allowed in all, 1 warning, 3 dropped
+        emu.send_text(user, f"hello {n}")
+    new = emu.wait_for(user.id, 7, after=seen, timeout=90)
+    time.sleep(3)
+    assert len(emu.received(user.id)) == seen + 7
+    warning = t.gettext(
+        "You are sending messages very fast. Please wait a few seconds, then send your "
+        "question once."
+    )
+    assert [plain(m) for m in new].count(warning) == 1
