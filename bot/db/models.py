@@ -39,6 +39,9 @@ class User(Base):
     consent_at: Mapped[datetime | None]
     #: The migrant's topic in the staff forum group, reused for all their tickets.
     staff_thread_id: Mapped[int | None] = mapped_column(BigInteger, index=True)
+    #: What the dialogue remembers between messages, when several workers share the users
+    #: (one worker keeps it in memory). Dropped after a day and with /deletemydata.
+    conversation: Mapped[dict[str, object] | None] = mapped_column(JSON(none_as_null=True))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_seen_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 

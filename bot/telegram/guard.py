@@ -7,7 +7,9 @@ import logging
 from telegram import Update
 from telegram.ext import ApplicationHandlerStop
 
+from bot.dialogue import Conversation
 from bot.i18n import Translator
+from bot.telegram import memory
 from bot.telegram.context import Context
 from bot.telegram.flood import Verdict
 from bot.telegram.profile import language_of
@@ -26,6 +28,9 @@ async def admit(update: Update, context: Context) -> None:
     if user is None or update.effective_chat is None:
         return
     verdict = await services.flood.admit(user.id)
+    if verdict is Verdict.ALLOW and services.settings.workers > 1 and context.user_data is not None:
+        # Another worker may have had this person's previous message.
+        context.user_data["conversation"] = await memory.load(services.db, user.id)
     if verdict is Verdict.ALLOW:
         return
     log.info("flood control: update %d of a user dropped (%s)", update.update_id, verdict.value)
@@ -43,5 +48,12 @@ async def admit(update: Update, context: Context) -> None:
 
 
 async def finish(update: Update, context: Context) -> None:
-    """Mark the update handled (its payload is erased)."""
-    await context.services.inbox.done(update.update_id)
+    """Share what the dialogue remembers (several workers), mark the update handled (its
+    payload is erased)."""
+    services = context.services
+    user = update.effective_user
+    if services.settings.workers > 1 and user is not None and context.user_data:
+        conversation = context.user_data.get("conversation")
+        if isinstance(conversation, Conversation):
+            await memory.save(services.db, user.id, conversation)
+    await services.inbox.done(update.update_id)

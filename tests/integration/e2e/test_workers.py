@@ -143,3 +143,19 @@ def test_a_flood_spread_over_both_workers_gets_one_warning(
         "question once."
     )
     assert [plain(m) for m in new].count(warning) == 1
+
+
+def test_the_conversation_is_remembered_across_workers(
+    emu: BotAPIEmulator, workers: tuple[list[BotProcess], RoundRobinProxy, str, Staff]
+) -> None:
+    _, _, url, _ = workers
+    user = emu.user("Asking", language_code="en")
+    choose_language(emu, user, "en")
+    question = "How do I check whether I have an entry ban?"
+    for text in (question, "/human"):  # one to each worker (round-robin)
+        seen = len(emu.received(user.id))
+        emu.send_text(user, text)
+        emu.wait_for(user.id, after=seen, timeout=60)
+    rows = sql(url, f"SELECT t.question FROM tickets t JOIN users u ON u.id = t.user_id "
+                    f"WHERE u.external_id = '{user.id}'")  # fmt: skip
+    assert rows == [(question,)], "the worker that took /human knew the question before it"
