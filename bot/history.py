@@ -73,6 +73,9 @@ async def export_user_data(session: AsyncSession, user: User) -> dict[str, Any]:
     feedback = await session.scalars(
         select(Feedback).where(Feedback.user_id == user.id).order_by(Feedback.created_at)
     )
+    followed = await session.scalars(
+        select(Subscription.topic).where(Subscription.user_id == user.id).order_by(Subscription.id)
+    )
     return {
         "user": {
             "channel": user.channel,
@@ -95,4 +98,6 @@ async def export_user_data(session: AsyncSession, user: User) -> dict[str, Any]:
             {"at": f.created_at.isoformat(), "topic": f.topic, "helpful": f.helpful}
             for f in feedback
         ],
+        "following": list(followed),
+        "conversation_memory": user.conversation,
     }

@@ -9,13 +9,14 @@ from zoneinfo import ZoneInfo
 from babel.dates import format_date
 from telegram import InputFile, Message, Update
 
-from bot import history, users
+from bot import history, notify, users
 from bot.db.base import utcnow
 from bot.dialogue import Choice
 from bot.i18n import Translator
 from bot.telegram.context import Context
 from bot.telegram.profile import language_of
 from bot.telegram.send import send_text
+from bot.topics import TOPIC_TITLES
 
 #: A "Yes, delete" button older than this has expired (a stale tap must not delete anything).
 CONFIRM_FOR = timedelta(minutes=15)
@@ -33,6 +34,7 @@ async def privacy(update: Update, context: Context) -> None:
     async with context.services.db.session() as session:
         user = await users.get_or_create(session, "telegram", str(tg_user.id))
         count, oldest = await history.summary(session, user)
+        followed = await notify.topics_of(session, user)
     paragraphs = [
         t.ngettext(
             "What I keep: your Telegram number (not your name or phone number), the language "
@@ -60,6 +62,15 @@ async def privacy(update: Update, context: Context) -> None:
         )
     else:
         paragraphs.append(t.gettext("Now kept: no messages."))
+    if followed:
+        titles = ", ".join(t.gettext(TOPIC_TITLES.get(k, k)) for k in followed)
+        paragraphs.append(
+            t.gettext(
+                "🔔 You asked to hear when these articles change: {titles}. I keep this until you "
+                "tap “🔕 Stop these messages” under such a message, or delete your data.",
+                titles=titles,
+            )
+        )
     choices = (
         Choice(t.gettext("📄 Send me my data"), "data:export"),
         Choice(t.gettext("🗑 Delete my data"), "del:ask"),
