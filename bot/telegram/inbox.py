@@ -94,12 +94,13 @@ class Inbox:
     async def unfinished(self, older: float = 0.0) -> list[dict[str, Any]]:
         """Payloads of updates claimed at least ``older`` seconds ago but not handled (oldest
         first), now claimed for replay by this process: another worker replaying at the same
-        time gets none of them (each claim moves ``received_at`` only if nobody else did)."""
+        time gets none of them (a claim moves ``received_at`` to now, past the cutoff).
+        Compared with ``<=`` only: SQLite keeps times as text, in more than one format."""
         cutoff = utcnow() - timedelta(seconds=older)
         async with self.db.session() as session:
-            rows = (
-                await session.execute(
-                    select(InboundUpdate.update_id, InboundUpdate.received_at)
+            ids = (
+                await session.scalars(
+                    select(InboundUpdate.update_id)
                     .where(
                         InboundUpdate.handled_at.is_(None),
                         InboundUpdate.payload.is_not(None),
@@ -109,14 +110,15 @@ class Inbox:
                 )
             ).all()
         payloads = []
-        for update_id, received_at in rows:
+        for update_id in ids:
             async with self.db.session() as session:
+                # Taken only if still unfinished and old: a claim sets received_at to now.
                 taken = await session.execute(
                     update(InboundUpdate)
                     .where(
                         InboundUpdate.update_id == update_id,
                         InboundUpdate.handled_at.is_(None),
-                        InboundUpdate.received_at == received_at,
+                        InboundUpdate.received_at <= cutoff,
                     )
                     .values(received_at=utcnow())
                     .returning(InboundUpdate.payload)

@@ -73,3 +73,22 @@ async def test_two_workers_take_over_a_stopped_workers_updates_once(db: Database
     ids = sorted(p["update_id"] for p in taken_a + taken_b)
     assert ids == list(range(10, 20)), "every orphan handled, none by both workers"
     assert await Inbox(db).unfinished(older=60) == [], "a replay claims them afresh"
+
+
+async def test_an_update_written_with_the_databases_own_clock_is_replayed(db: Database) -> None:
+    """SQLite keeps times as text: CURRENT_TIMESTAMP has another format than the code's."""
+    import json
+
+    import pytest
+
+    if db.engine.dialect.name != "sqlite":
+        pytest.skip("a SQLite storage format question")
+    async with db.session() as session:
+        await session.execute(
+            text(
+                "INSERT INTO inbound_updates (update_id, payload, received_at) "
+                "VALUES (31, :payload, CURRENT_TIMESTAMP)"
+            ),
+            {"payload": json.dumps({"update_id": 31})},
+        )
+    assert [p["update_id"] for p in await Inbox(db).unfinished()] == [31]
