@@ -49,11 +49,12 @@ async def error_handler(update: object, context: Context) -> None:
     if staff_chat is None or context.error is None:
         return
     trace = "".join(traceback.format_exception(context.error))[-3000:]
+    staff = Translator(context.services.settings.staff_language)
+    header = staff.gettext("⚠️ MRC Assistant: an error while handling {update}", update=where)
     try:
         await context.bot.send_message(
             staff_chat,
-            f"⚠️ MRC Assistant: error while handling {html.escape(where)}\n"
-            f"<pre>{html.escape(trace)}</pre>",
+            f"{html.escape(header)}\n<pre>{html.escape(trace)}</pre>",
             parse_mode="HTML",
         )
     except TelegramError:

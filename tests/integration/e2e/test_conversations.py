@@ -329,7 +329,12 @@ def test_an_error_gets_the_user_a_reply_and_staff_a_report(
         "Sorry, something went wrong on my side. Please try again in a minute."
     )
     [report] = emu.wait_for(bot.staff_chat_id, after=staff_before, timeout=30)
-    assert "error while handling update" in plain(report)
+    header = (
+        Translator("ru")
+        .gettext("⚠️ MRC Assistant: an error while handling {update}", update="update")
+        .split("update")[0]
+    )
+    assert plain(report).startswith(header), "in the staff's language (ru by default)"
     assert "BadRequest" in plain(report)
     assert "патент" not in plain(report)  # never the user's words
     assert bot.log is not None
