@@ -102,6 +102,7 @@ def main(
             MRC_DATABASE_URL=f"sqlite:///{tmp}/bench.db", MRC_DATA_DIR=tmp,
             MRC_NLU_MANAGE="false", MRC_NLU_URL=rasa_url, MRC_NLU_TOKEN=rasa_token,
             MRC_FLOOD_LIMIT="1000", MRC_LOG_LEVEL="WARNING", MRC_TELEGRAM_RATE=str(rate),
+            MRC_WEB_CONSOLE="false",
         )  # fmt: skip
         bot = subprocess.Popen([str(PROJECT_DIR / ".venv" / "bin" / "mrc"), "run"], env=env)
         try:

@@ -7,6 +7,7 @@ import os
 import signal
 import subprocess
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -30,9 +31,15 @@ pytestmark = pytest.mark.integration
 @pytest.fixture
 def own_bot(
     emu: BotAPIEmulator, rasa_server: RasaEndpoint, tmp_path: Path
-) -> tuple[BotProcess, dict[str, str]]:
+) -> Iterator[tuple[BotProcess, dict[str, str]]]:
+    """A bot of the test's own; killed afterwards if a failed test left it running (else it
+    would go on polling the module's emulator and confuse the next tests)."""
     env, database = bot_environment(emu, rasa_server, tmp_path)
-    return BotProcess(env, database), env
+    bot = BotProcess(env, database)
+    yield bot, env
+    if bot.process is not None and bot.process.poll() is None:
+        bot.stop(signal.SIGKILL)
+        emu.reset_webhook()
 
 
 def test_a_5000_character_answer_comes_in_messages_split_between_paragraphs(
