@@ -18,7 +18,7 @@ from bot.admin.accounts import ADMIN, EDITOR
 from bot.admin.app import route
 from bot.admin.security import any_of, console_of, require, staff_of
 from bot.db.models import Article as ArticleRow
-from bot.dialogue.core import Choice, render_article
+from bot.dialogue.core import Choice, render_article, split_parts
 from bot.dialogue.render import to_telegram_html
 from bot.i18n import LANGUAGES, Translator
 from bot.kb import editing
@@ -110,17 +110,11 @@ def preview(
         answer = Answer(topic, language, title, body, tuple(article.related), article.urgent)
         t = Translator(language)
         parts = []
-        for part in range(len(editing_parts(body, part_chars))):
+        for part in range(len(split_parts(body, part_chars))):
             text, choices, _ = render_article(answer, t, part, part_chars, bell=True)
             parts.append((to_telegram_html(text), choices))
         out.append(Preview(language, parts))
     return out
-
-
-def editing_parts(body: str, part_chars: int) -> list[str]:
-    from bot.dialogue.core import split_parts
-
-    return split_parts(body, part_chars)
 
 
 def _posted_texts(form: dict[str, str]) -> dict[str, tuple[str, str]]:

@@ -5,8 +5,9 @@ from __future__ import annotations
 import logging
 import math
 
+from sqlalchemy import text
 from starlette.requests import Request
-from starlette.responses import RedirectResponse, Response
+from starlette.responses import JSONResponse, RedirectResponse, Response
 
 from bot.admin import accounts
 from bot.admin.app import route
@@ -89,9 +90,6 @@ async def login_language(request: Request) -> Response:
 async def health(request: Request) -> Response:
     """For load balancers and monitoring: 200 when the database answers, 503 otherwise (no
     session needed, nothing private in it)."""
-    from sqlalchemy import text
-    from starlette.responses import JSONResponse
-
     console = console_of(request)
     try:
         async with console.db.session() as session:
