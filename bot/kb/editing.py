@@ -68,13 +68,14 @@ async def load(session: AsyncSession, topic: str) -> ArticleRow | None:
     )
 
 
+def _version(t: ArticleTranslation) -> Version:
+    return Version(
+        t.language, t.title, t.body, t.status, t.draft_title, t.draft_body, t.needs_review
+    )
+
+
 def versions(row: ArticleRow) -> dict[str, Version]:
-    return {
-        t.language: Version(
-            t.language, t.title, t.body, t.status, t.draft_title, t.draft_body, t.needs_review
-        )
-        for t in row.translations
-    }
+    return {t.language: _version(t) for t in row.translations}
 
 
 def _translation(row: ArticleRow, language: str, actor: str) -> ArticleTranslation:
@@ -110,9 +111,8 @@ async def save_draft(
         if not body or len(body) > MAX_BODY:
             raise EditError(f"{language}: the text must have 1 to {MAX_BODY} characters")
         translation = _translation(row, language, actor)
-        current_title = translation.draft_title or translation.title
-        current_body = translation.draft_body or translation.body
-        if (title, body) == (current_title, current_body):
+        current = _version(translation)
+        if (title, body) == (current.current_title, current.current_body):
             continue
         before = _snapshot(translation)
         if (title, body) == (translation.title, translation.body):
@@ -210,12 +210,14 @@ class Revision:
     created_at: Any
 
 
-async def revisions(session: AsyncSession, row: ArticleRow, limit: int = 100) -> list[Revision]:
-    """The article's revisions, newest first, in every language."""
+async def _revisions(
+    session: AsyncSession, row: ArticleRow, *where: Any, limit: int = 100
+) -> list[Revision]:
+    """The article's revisions matching ``where``, newest first."""
     rows = await session.execute(
         select(ArticleRevision, ArticleTranslation.language)
         .join(ArticleTranslation)
-        .where(ArticleTranslation.article_id == row.id)
+        .where(ArticleTranslation.article_id == row.id, *where)
         .order_by(ArticleRevision.id.desc())
         .limit(limit)
     )
@@ -225,38 +227,24 @@ async def revisions(session: AsyncSession, row: ArticleRow, limit: int = 100) ->
     ]
 
 
+async def revisions(session: AsyncSession, row: ArticleRow, limit: int = 100) -> list[Revision]:
+    """The article's revisions, newest first, in every language."""
+    return await _revisions(session, row, limit=limit)
+
+
 async def revision(session: AsyncSession, row: ArticleRow, revision_id: int) -> Revision | None:
     """One revision of this article (``None`` if it belongs to another one)."""
-    found = await session.execute(
-        select(ArticleRevision, ArticleTranslation.language)
-        .join(ArticleTranslation)
-        .where(ArticleTranslation.article_id == row.id, ArticleRevision.id == revision_id)
-    )
-    first = found.first()
-    if first is None:
-        return None
-    r, language = first
-    return Revision(r.id, language, r.title, r.body, r.status, r.created_by, r.created_at)
+    found = await _revisions(session, row, ArticleRevision.id == revision_id, limit=1)
+    return found[0] if found else None
 
 
 async def previous_of(session: AsyncSession, rev: Revision, row: ArticleRow) -> Revision | None:
     """The revision of the same language just before ``rev``."""
-    found = await session.execute(
-        select(ArticleRevision, ArticleTranslation.language)
-        .join(ArticleTranslation)
-        .where(
-            ArticleTranslation.article_id == row.id,
-            ArticleTranslation.language == rev.language,
-            ArticleRevision.id < rev.id,
-        )
-        .order_by(ArticleRevision.id.desc())
-        .limit(1)
-    )
-    first = found.first()
-    if first is None:
-        return None
-    r, language = first
-    return Revision(r.id, language, r.title, r.body, r.status, r.created_by, r.created_at)
+    found = await _revisions(
+        session, row, ArticleTranslation.language == rev.language, ArticleRevision.id < rev.id,
+        limit=1,
+    )  # fmt: skip
+    return found[0] if found else None
 
 
 def diff_lines(before: str, after: str) -> list[tuple[str, str]]:
