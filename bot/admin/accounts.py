@@ -12,11 +12,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.base import utcnow
 from bot.db.models import StaffAccount
+from bot.i18n import N_
 
 ADMIN: Final = "admin"
 EDITOR: Final = "editor"
 OPERATOR: Final = "operator"
 ROLES: Final = (ADMIN, EDITOR, OPERATOR)
+#: Role -> its name in the console (translated there).
+ROLE_NAMES: Final = {ADMIN: N_("administrator"), EDITOR: N_("editor"), OPERATOR: N_("operator")}
 MIN_PASSWORD_LENGTH: Final = 10
 
 _hasher = PasswordHasher()

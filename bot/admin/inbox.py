@@ -34,7 +34,7 @@ async def inbox(request: Request) -> Response:
         wanted = await unanswered.wanting_articles(session)
     context = {
         "items": found, "wanted": wanted, "filter_language": language, "reason": reason,
-        "reasons": unanswered.REASONS, "all_languages": LANGUAGES,
+        "reasons": unanswered.REASON_NAMES, "all_languages": LANGUAGES,
         "topics": _topic_names(console.language_of(request)),
     }  # fmt: skip
     return console.page(request, "inbox.html", context)

@@ -7,7 +7,7 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
 from bot.admin import accounts, audit
-from bot.admin.accounts import ADMIN, EDITOR, OPERATOR, ROLES
+from bot.admin.accounts import ADMIN, EDITOR, OPERATOR, ROLE_NAMES, ROLES
 from bot.admin.app import route
 from bot.admin.security import console_of, require, staff_of
 from bot.db.models import StaffAccount
@@ -20,7 +20,7 @@ async def staff_list(request: Request) -> Response:
     console = console_of(request)
     async with console.db.session() as session:
         rows = (await session.scalars(select(StaffAccount).order_by(StaffAccount.username))).all()
-    context = {"accounts": rows, "roles": ROLES, "all_languages": LANGUAGES}
+    context = {"accounts": rows, "roles": ROLE_NAMES, "all_languages": LANGUAGES}
     return console.page(request, "staff.html", context)
 
 
@@ -46,7 +46,7 @@ async def staff_add(request: Request) -> Response:
             await audit.record(session, actor, "staff.add", "staff", account.id, None, after)
         rows = (await session.scalars(select(StaffAccount).order_by(StaffAccount.username))).all()
     context = {
-        "accounts": rows, "roles": ROLES, "all_languages": LANGUAGES, "error": error,
+        "accounts": rows, "roles": ROLE_NAMES, "all_languages": LANGUAGES, "error": error,
         "created": None if error else (username.strip(), password),
     }  # fmt: skip
     return console.page(request, "staff.html", context, status_code=422 if error else 200)

@@ -17,7 +17,7 @@ from bot.admin.security import any_of, console_of, require, staff_of
 from bot.db.base import utcnow
 from bot.db.models import Ticket
 from bot.escalation import tickets
-from bot.escalation.cards import PRIORITY_NAMES, STATUS_NAMES
+from bot.escalation.cards import AUTHOR_NAMES, PRIORITY_NAMES, STATUS_NAMES
 from bot.i18n import LANGUAGES
 
 STATUS_FILTERS = ("open", "waiting", "in_progress", "closed", "all")
@@ -66,7 +66,7 @@ async def ticket_page(request: Request) -> Response:
     context = {
         "ticket": ticket, "entries": entries, "can_reply": console.relay is not None,
         "status_names": STATUS_NAMES, "priority_names": PRIORITY_NAMES,
-        "done": request.query_params.get("done"), "now": utcnow(),
+        "done": request.query_params.get("done"), "now": utcnow(), "authors": AUTHOR_NAMES,
     }  # fmt: skip
     return console.page(request, "ticket.html", context)
 

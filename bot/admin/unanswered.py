@@ -12,10 +12,19 @@ from sqlalchemy import and_, exists, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.models import Feedback, InboxDecision, Message, TrainingPhrase
+from bot.i18n import N_
 
 #: An answer given with less confidence than this goes to the inbox.
 LOW_CONFIDENCE = 0.6
-REASONS = ("fallback", "clarify", "low_confidence", "disliked", "out_of_scope")
+#: Why a message is in the inbox -> its name in the console (translated there).
+REASON_NAMES = {
+    "fallback": N_("not understood"),
+    "clarify": N_("asked to clarify"),
+    "low_confidence": N_("answered unsure"),
+    "disliked": N_("got 👎"),
+    "out_of_scope": N_("out of scope"),
+}
+REASONS = tuple(REASON_NAMES)
 
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 _PHONE = re.compile(r"(?<![\w])\+?\d[\d\s()\-]{6,}\d(?![\w])")

@@ -20,6 +20,13 @@ from bot.topics import TOPIC_TITLES
 
 PRIORITY_NAMES = (N_("normal"), N_("high"), N_("urgent"))
 PRIORITY_MARKS = ("🟢", "🟠", "🔴")
+#: Who wrote a line of a transcript -> its name for staff.
+AUTHOR_NAMES = {
+    "migrant": N_("migrant"),
+    "operator": N_("operator"),
+    "note": N_("note"),
+    "bot": N_("bot"),
+}
 STATUS_NAMES = {"waiting": N_("waiting"), "in_progress": N_("in progress"), "closed": N_("closed")}
 
 

@@ -28,8 +28,12 @@ from bot.nlu.training import NLUProject, train
 
 log = logging.getLogger(__name__)
 
-#: The figures compared, and whether higher is better.
-COMPARED = {"accuracy": True, "macro_f1": True, "urgent_recall": True}
+#: The figures compared -> their names in the console (higher is better for all).
+COMPARED = {
+    "accuracy": N_("intent accuracy"),
+    "macro_f1": N_("macro F1"),
+    "urgent_recall": N_("emergencies recognised (recall)"),
+}
 #: A candidate may lose this much on a figure and still count as "not worse" (noise).
 TOLERANCE = 0.0
 PHRASES_NAME = "console_phrases.yml"
@@ -65,11 +69,7 @@ class Job:
 
 def not_worse(candidate: dict[str, float], current: dict[str, float]) -> bool:
     """Whether the candidate is at least as good on every compared figure."""
-    return all(
-        candidate.get(name, 0.0) >= current.get(name, 0.0) - TOLERANCE
-        for name, higher in COMPARED.items()
-        if higher
-    )
+    return all(candidate.get(name, 0.0) >= current.get(name, 0.0) - TOLERANCE for name in COMPARED)
 
 
 def _figures(result: dict[str, Any]) -> dict[str, float]:
