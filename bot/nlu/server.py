@@ -90,7 +90,8 @@ class RasaServer:
             "--model", str(self.model),
             "--interface", self.host,
             "--port", str(self.port),
-            "--auth-token", self.token,
+            # One argument, so that a token starting with "-" is not read as an option.
+            f"--auth-token={self.token}",
         ]  # fmt: skip
 
     async def _spawn(self) -> None:

@@ -27,26 +27,40 @@ class Output:
 
     def __init__(self, stream: IO[str]) -> None:
         self.text = ""
-        self._lines: queue.Queue[str] = queue.Queue()
+        self.ended = False
+        self._lines: queue.Queue[str | None] = queue.Queue()
         threading.Thread(target=self._pump, args=(stream,), daemon=True).start()
 
     def _pump(self, stream: IO[str]) -> None:
-        for chunk in iter(lambda: stream.read(1), ""):
-            self._lines.put(chunk)
+        try:
+            for chunk in iter(lambda: stream.read(1), ""):
+                self._lines.put(chunk)
+        except ValueError:  # closed by the test
+            pass
+        self._lines.put(None)
+
+    def _take(self, chunk: str | None) -> None:
+        if chunk is None:
+            self.ended = True
+        else:
+            self.text += chunk
 
     def drain(self) -> str:
         """Everything read so far."""
         while True:
             try:
-                self.text += self._lines.get_nowait()
+                self._take(self._lines.get_nowait())
             except queue.Empty:
                 return self.text
 
     def wait_for(self, needle: str, seconds: float) -> str:
+        """Wait for ``needle``; fail after ``seconds`` or as soon as the stream ends."""
         deadline = time.monotonic() + seconds
         while needle not in self.text:
+            if self.ended:
+                pytest.fail(f"{needle!r} never appeared: the stream ended; got:\n{self.text}")
             try:
-                self.text += self._lines.get(timeout=max(0.0, deadline - time.monotonic()))
+                self._take(self._lines.get(timeout=max(0.0, deadline - time.monotonic())))
             except queue.Empty:
                 pytest.fail(f"{needle!r} did not appear in {seconds:.0f} s; got:\n{self.text}")
         return self.text
