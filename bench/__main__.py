@@ -164,22 +164,26 @@ async def main() -> None:
         }
         from bench import telegram
 
-        for row in await asyncio.to_thread(telegram.main, server.url, token):
+        for row in await asyncio.to_thread(telegram.main, server.url, token, server.pid):
             if "turns" in row:
                 results[f"telegram_e2e_{row['users']:.0f}_users"] = {
                     "p50_ms": row["p50_ms"], "p95_ms": row["p95_ms"], "p99_ms": row["p99_ms"],
                     "throughput_per_s": row["turns_per_s"], "rss_mb": row["bot_rss_mb"],
                     "lost": row["lost"], "extra": row["extra"],
+                    **{k: v for k, v in row.items() if k.startswith("cpu_")},
                 }  # fmt: skip
             else:
                 results["bot_idle"] = {"rss_mb": row["bot_rss_idle_mb"]}
         # The same 100 users with Telegram's 30 messages/s lifted: the bot's own ceiling.
-        for row in await asyncio.to_thread(telegram.main, server.url, token, (100,), 1000.0):
+        for row in await asyncio.to_thread(
+            telegram.main, server.url, token, server.pid, (100,), 1000.0
+        ):
             if "turns" in row:
                 results["telegram_e2e_100_users_uncapped"] = {
                     "p50_ms": row["p50_ms"], "p95_ms": row["p95_ms"], "p99_ms": row["p99_ms"],
                     "throughput_per_s": row["turns_per_s"], "rss_mb": row["bot_rss_mb"],
                     "lost": row["lost"], "extra": row["extra"],
+                    **{k: v for k, v in row.items() if k.startswith("cpu_")},
                 }  # fmt: skip
         results["rasa_after_load"] = {"rss_mb": _rss_mb(server.pid)}
 

@@ -5,17 +5,27 @@ Each simulated user writes like a person: a message, then waits for the answer, 
 (free questions in three languages, the menu, a category, an article button). Measured at
 several numbers of concurrent users; flood control is raised out of the way (it would
 otherwise slow the simulated users, by design).
+
+The bot uses SQLite (the default); with ``MRC_BENCH_POSTGRES_URL`` set (a server and a role
+that may create databases, e.g. the one ``.ci/run`` starts), a fresh PostgreSQL database is
+created for the run and dropped after it.
 """
 
 from __future__ import annotations
 
+import argparse
+import asyncio
+import contextlib
 import os
+import signal
 import statistics
 import subprocess
 import sys
 import tempfile
 import threading
 import time
+import uuid
+from collections.abc import Iterator
 from pathlib import Path
 
 from bot import PROJECT_DIR
@@ -42,40 +52,60 @@ def _rss_mb(pid: int) -> float:
     return float("nan")
 
 
-def _user_session(emu: BotAPIEmulator, user: EmuUser, latencies: list[float]) -> None:
+def _cpu_seconds(pid: int) -> float:
+    """User and system CPU time of a process so far (``/proc/<pid>/stat``)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _cpu_of(pids: dict[str, int]) -> dict[str, float]:
+    return {name: _cpu_seconds(pid) for name, pid in pids.items()}
+
+
+def _user_session(emu: BotAPIEmulator, user: EmuUser, latencies: dict[str, list[float]]) -> None:
     for step in range(STEPS):
         time.sleep(THINK)
         before = len(emu.received(user.id))
         began = time.perf_counter()
         if step % 4 == 1:
+            kind = "menu"
             emu.send_text(user, "/menu")
         elif step % 4 == 2 and emu.received(user.id):
             emu.press_data(user, "cat:legal")  # a category (edits the menu in place)
             emu.wait_until(lambda: emu.received(user.id)[-1].edited, 60)
-            latencies.append(time.perf_counter() - began)
+            latencies["button"].append(time.perf_counter() - began)
             continue
         else:
+            kind = "question"
             emu.send_text(user, QUESTIONS[(user.id + step) % len(QUESTIONS)])
         emu.wait_for(user.id, after=before, timeout=120)
-        latencies.append(time.perf_counter() - began)
+        latencies[kind].append(time.perf_counter() - began)
 
 
-def run_level(emu: BotAPIEmulator, users: int) -> dict[str, float]:
-    """``users`` people at once, each going through ``STEPS`` turns."""
+def run_level(emu: BotAPIEmulator, users: int, pids: dict[str, int]) -> dict[str, float]:
+    """``users`` people at once, each going through ``STEPS`` turns; with the CPU time each of
+    ``pids`` (bot, Rasa, this load generator with the emulator) spent per turn."""
     people = [emu.user(f"u{i}", language_code="ru") for i in range(users)]
-    latencies: list[float] = []
+    by_kind: dict[str, list[float]] = {"question": [], "menu": [], "button": []}
     # Every text gets exactly one new message; a category press edits the menu in place.
     expected = {p.id: sum(1 for step in range(STEPS) if step % 4 != 2) for p in people}
-    threads = [threading.Thread(target=_user_session, args=(emu, p, latencies)) for p in people]
+    threads = [threading.Thread(target=_user_session, args=(emu, p, by_kind)) for p in people]
+    cpu_before = _cpu_of(pids)
     began = time.perf_counter()
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
     elapsed = time.perf_counter() - began
+    cpu = {name: seconds - cpu_before[name] for name, seconds in _cpu_of(pids).items()}
     time.sleep(3)  # anything sent twice would arrive by now
     got = {p.id: len(emu.received(p.id)) for p in people}
+    latencies = [seconds for samples in by_kind.values() for seconds in samples]
     q = statistics.quantiles(sorted(latencies), n=100)
+    kinds = {}
+    for kind, samples in by_kind.items():
+        kq = statistics.quantiles(sorted(samples), n=100)
+        kinds[f"{kind}_p50_ms"], kinds[f"{kind}_p95_ms"] = kq[49] * 1000, kq[94] * 1000
     return {
         "lost": sum(max(0, expected[i] - got[i]) for i in expected),
         "extra": sum(max(0, got[i] - expected[i]) for i in expected),
@@ -85,21 +115,61 @@ def run_level(emu: BotAPIEmulator, users: int) -> dict[str, float]:
         "p95_ms": q[94] * 1000,
         "p99_ms": q[98] * 1000,
         "turns_per_s": len(latencies) / elapsed,
+        **kinds,
+        **{
+            f"cpu_ms_per_turn_{name}": seconds * 1000 / len(latencies)
+            for name, seconds in cpu.items()
+        },
+        **{f"cpu_share_{name}": seconds / elapsed for name, seconds in cpu.items()},
     }
 
 
+@contextlib.contextmanager
+def _database(tmp: str, backend: str) -> Iterator[str]:
+    """The bot's database URL for a run: a file in ``tmp``, or a fresh PostgreSQL database."""
+    if backend == "sqlite":
+        yield f"sqlite:///{tmp}/bench.db"
+        return
+    from tests.db.conftest import _drop, _pg_admin, _pg_dsn
+
+    server = os.environ["MRC_BENCH_POSTGRES_URL"]
+    name = f"mrc_bench_{uuid.uuid4().hex[:12]}"
+    asyncio.run(_pg_admin(server, f'CREATE DATABASE "{name}"'))
+    try:
+        yield _pg_dsn(server, name)
+    finally:
+        asyncio.run(_drop(server, name))
+
+
+def backends() -> tuple[str, ...]:
+    """The databases to measure on: SQLite, and PostgreSQL when a server is given."""
+    return ("sqlite", "postgresql") if os.environ.get("MRC_BENCH_POSTGRES_URL") else ("sqlite",)
+
+
 def main(
-    rasa_url: str, rasa_token: str, levels: tuple[int, ...] = (10, 50, 100), rate: float = 30.0
+    rasa_url: str,
+    rasa_token: str,
+    rasa_pid: int,
+    levels: tuple[int, ...] = (10, 50, 100),
+    rate: float = 30.0,
+    backend: str = "sqlite",
 ) -> list[dict[str, float]]:
     """Start the bot against an emulator and measure each level; print and return the rows.
     ``rate`` is the bot's overall sending limit (Telegram's is 30 a second; a higher one shows
-    what the bot itself could do)."""
+    what the bot itself could do). With ``MRC_BENCH_PYSPY`` set to a py-spy executable, the bot
+    is sampled during the levels and its stacks are written to ``reports/`` (py-spy's "raw"
+    collapsed format: one stack per line with its count; speedscope and flamegraph.pl read it).
+    """
     rows = []
-    with BotAPIEmulator() as emu, tempfile.TemporaryDirectory() as tmp:
+    with (
+        BotAPIEmulator() as emu,
+        tempfile.TemporaryDirectory() as tmp,
+        _database(tmp, backend) as database_url,
+    ):
         env = {k: v for k, v in os.environ.items() if not k.startswith("MRC_")}
         env.update(
             MRC_TELEGRAM_TOKEN=emu.token, MRC_TELEGRAM_BASE_URL=emu.base_url,
-            MRC_DATABASE_URL=f"sqlite:///{tmp}/bench.db", MRC_DATA_DIR=tmp,
+            MRC_DATABASE_URL=database_url, MRC_DATA_DIR=tmp,
             MRC_NLU_MANAGE="false", MRC_NLU_URL=rasa_url, MRC_NLU_TOKEN=rasa_token,
             MRC_FLOOD_LIMIT="1000", MRC_LOG_LEVEL="WARNING", MRC_TELEGRAM_RATE=str(rate),
             MRC_WEB_CONSOLE="false",
@@ -108,11 +178,20 @@ def main(
         try:
             emu.wait_until(lambda: any(c.method == "getUpdates" for c in emu.calls), 120)
             rows.append({"users": 0, "bot_rss_idle_mb": _rss_mb(bot.pid)})
-            for users in levels:
-                row = run_level(emu, users)
-                row["bot_rss_mb"] = _rss_mb(bot.pid)
-                rows.append(row)
+            pids = {"bot": bot.pid, "rasa": rasa_pid, "load": os.getpid()}
+            with _profiled(bot.pid, f"{backend}-{levels[-1]}-users-rate-{rate:.0f}"):
+                for users in levels:
+                    row = run_level(emu, users, pids)
+                    row["bot_rss_mb"] = _rss_mb(bot.pid)
+                    rows.append(row)
             violations = len(emu.violations)
+            for call in emu.violations:
+                print(f"invalid {call.method} ({call.status}): {'; '.join(call.problems)}")
+                print(f"  parameters: {sorted(call.params)}")
+            if violations or any(r.get("lost") for r in rows):
+                log = Path(tmp, "log", "mrc.log")
+                problems = [line for line in log.read_text().splitlines() if " INFO " not in line]
+                print("the bot's warnings and errors:", *problems[-40:], sep="\n  ")
         finally:
             bot.terminate()
             bot.wait(60)
@@ -123,7 +202,60 @@ def main(
         extra = (r["turns_per_s"], r["bot_rss_mb"], r["lost"], r["extra"])
         print(" ".join(f"{c:>8.1f}" for c in (*cells, *extra)))
     print(
-        f"sending limit {rate:.0f}/s; bot idle RSS {rows[0]['bot_rss_idle_mb']:.0f} MB; "
+        f"{backend}; sending limit {rate:.0f}/s; bot idle RSS {rows[0]['bot_rss_idle_mb']:.0f} MB; "
         f"invalid Bot API calls: {violations}"
     )
+    print("p50/p95 ms by kind: " + "; ".join(
+        f"{r['users']:.0f} users: " + ", ".join(
+            f"{kind} {r[f'{kind}_p50_ms']:.0f}/{r[f'{kind}_p95_ms']:.0f}"
+            for kind in ("question", "menu", "button")
+        ) for r in rows[1:]
+    ))  # fmt: skip
+    print("CPU ms per turn (share of one core): " + "; ".join(
+        f"{r['users']:.0f} users: " + ", ".join(
+            f"{name} {r[f'cpu_ms_per_turn_{name}']:.1f} ({r[f'cpu_share_{name}']:.2f})"
+            for name in ("bot", "rasa", "load")
+        ) for r in rows[1:]
+    ))  # fmt: skip
     return rows
+
+
+@contextlib.contextmanager
+def _profiled(pid: int, label: str) -> Iterator[None]:
+    """Sample ``pid`` with py-spy while the block runs, if ``MRC_BENCH_PYSPY`` names it."""
+    pyspy = os.environ.get("MRC_BENCH_PYSPY")
+    if not pyspy:
+        yield
+        return
+    reports = PROJECT_DIR / "reports"
+    reports.mkdir(exist_ok=True)
+    out = reports / f"profile-bot-{label}.txt"
+    sampler = subprocess.Popen(
+        [pyspy, "record", "--pid", str(pid), "--output", str(out), "--format", "raw", "--threads"]
+    )
+    try:
+        yield
+    finally:
+        sampler.send_signal(signal.SIGINT)
+        sampler.wait(60)
+        print(f"profile of the bot: {out}")
+
+
+async def _standalone(levels: tuple[int, ...], rate: float, backend: str) -> None:
+    from bot.nlu.server import serving
+    from bot.nlu.training import NLUProject, train
+
+    model, _ = train(NLUProject(), quiet=True)
+    async with serving(model) as server:
+        assert server.pid is not None
+        await asyncio.to_thread(main, server.url, server.token, server.pid, levels, rate, backend)
+
+
+if __name__ == "__main__":
+    # Only this part: python -m bench.telegram [USERS ...] [--rate N]
+    parser = argparse.ArgumentParser(prog="python -m bench.telegram")
+    parser.add_argument("users", type=int, nargs="*", default=[10, 50, 100])
+    parser.add_argument("--rate", type=float, default=30.0)
+    parser.add_argument("--database", choices=("sqlite", "postgresql"), default="sqlite")
+    arguments = parser.parse_args()
+    asyncio.run(_standalone(tuple(arguments.users), arguments.rate, arguments.database))
