@@ -108,6 +108,8 @@ class Settings(BaseSettings):
     flood_window: float = Field(default=10.0, gt=0, le=3600)
     #: Articles longer than this many characters are shown in parts, with "Show more".
     article_part_chars: int = Field(default=1500, ge=200, le=100_000)
+    #: "typing…" is shown only when an answer takes longer than this many seconds.
+    typing_delay: float = Field(default=0.5, ge=0, le=10)
 
     nlu_url: str = "http://127.0.0.1:5005"
     nlu_token: SecretStr | None = None

@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-import contextlib
-
 from telegram import Message, Update
-from telegram.constants import ChatAction
-from telegram.error import TelegramError
 
 from bot import history
 from bot.dialogue.core import human_choice, menu_choice
 from bot.i18n import Translator
 from bot.telegram import handoff
+from bot.telegram.busy import typing_when_slow
 from bot.telegram.context import Context
 from bot.telegram.profile import language_of, telegram_language
 from bot.telegram.send import send_reply, send_text
@@ -25,13 +22,14 @@ async def text_message(update: Update, context: Context) -> None:
     user = await handoff.relay_or_profile(update, context)
     if user is None:
         return  # a person is answering: the bot stays out of the way
-    with contextlib.suppress(TelegramError):  # the answer matters, the typing indicator not
-        await message.chat.send_action(ChatAction.TYPING)
     fallback = telegram_language(update, context)
-    dialogue = context.services.dialogue
-    reply = await dialogue.respond(message.text, user.language, fallback, context.conversation)
-    async with context.services.db.session() as session:  # kept before the reply is sent
-        await history.log_message(session, user, message.text, reply)
+    services = context.services
+    async with typing_when_slow(context.bot, message.chat_id, services.settings.typing_delay):
+        reply = await services.dialogue.respond(
+            message.text, user.language, fallback, context.conversation
+        )
+        async with services.db.session() as session:  # kept before the reply is sent
+            await history.log_message(session, user, message.text, reply)
     if reply.escalate and reply.article is None:  # a request for a person: the ticket says it
         question = context.conversation.last_question or message.text
         await handoff.escalate(update, context, reply, question, "request")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import threading
+import time
 import urllib.error
 import urllib.request
 from collections import Counter
@@ -13,10 +14,12 @@ FORWARDED = ("Content-Type", "X-Telegram-Bot-Api-Secret-Token")
 
 
 class RoundRobinProxy:
-    """Listens on a free loopback port; ``forwarded`` counts requests per backend."""
+    """Listens on a free loopback port; ``forwarded`` counts requests per backend; each request
+    is held ``delay`` seconds first (a slow server)."""
 
-    def __init__(self, backends: list[str]) -> None:
+    def __init__(self, backends: list[str], delay: float = 0.0) -> None:
         self.backends = backends
+        self.delay = delay
         self.forwarded: Counter[str] = Counter()
         turn = itertools.cycle(backends)
         lock = threading.Lock()
@@ -25,6 +28,7 @@ class RoundRobinProxy:
         class Handler(BaseHTTPRequestHandler):
             def do_POST(self) -> None:
                 body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
+                time.sleep(proxy.delay)
                 with lock:
                     backend = next(turn)
                     proxy.forwarded[backend] += 1
@@ -50,6 +54,10 @@ class RoundRobinProxy:
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.port = self.server.server_address[1]
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
 
     def __enter__(self) -> RoundRobinProxy:
         self.thread.start()

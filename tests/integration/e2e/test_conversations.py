@@ -69,7 +69,6 @@ def test_start_language_question_article_and_thumbs_up(
 
     emu.send_text(user, question)
     [first] = emu.wait_for(user.id, after=3)
-    assert "typing" in emu.chat_actions(user.id)
     answer, seen = read_to_the_end(emu, user, t, first, 4)
     assert t.gettext("Was this helpful?") in plain(answer)
     assert t.gettext("👍 Yes") in labels(answer)

@@ -1,15 +1,19 @@
-"""Parts failing under the bot: a database locked for a while (issue 8). The Rasa server
-killed and Telegram's 429/5xx answers are in test_lifecycle.py and test_conversations.py."""
+"""Parts failing under the bot: a database locked for a while, a slow NLU server (issue 8).
+The Rasa server killed and Telegram's 429/5xx answers are in test_lifecycle.py and
+test_conversations.py."""
 
 from __future__ import annotations
 
 import sqlite3
 import time
+from pathlib import Path
 
 import pytest
 
 from tests.botapi import BotAPIEmulator
-from tests.integration.e2e.conftest import BotProcess, choose_language, is_article
+from tests.integration.conftest import RasaEndpoint
+from tests.integration.e2e.conftest import BotProcess, bot_environment, choose_language, is_article
+from tests.integration.e2e.proxy import RoundRobinProxy
 
 pytestmark = pytest.mark.integration
 
@@ -35,3 +39,33 @@ def test_a_locked_database_delays_the_answer_and_loses_nothing(
     assert len(emu.received(user.id)) == seen + 1, "answered once"
     rows = bot.query("SELECT count(*) FROM inbound_updates WHERE handled_at IS NULL")
     assert rows == [(0,)]
+
+
+def test_a_slow_answer_shows_typing_first_and_a_fast_one_needs_no_call(
+    emu: BotAPIEmulator, rasa_server: RasaEndpoint, tmp_path: Path
+) -> None:
+    with RoundRobinProxy([rasa_server.url]) as nlu:
+        env, database = bot_environment(
+            emu, rasa_server, tmp_path, MRC_NLU_URL=nlu.url, MRC_TYPING_DELAY="0.5"
+        )
+        bot = BotProcess(env, database)
+        bot.start(emu)
+        try:
+            user = emu.user("Waiting", language_code="en")
+            choose_language(emu, user, "en")
+            seen = len(emu.received(user.id))
+            nlu.delay = 1.5  # the NLU server slows down (under its 3 s timeout)
+            emu.send_text(user, "How do I get a work patent in Russia?")
+            [answer] = emu.wait_for(user.id, after=seen, timeout=60)
+            assert is_article(answer, "en"), "the model's answer, only later"
+            assert emu.chat_actions(user.id) == ["typing"]
+            calls = [c for c in emu.calls if str(c.params.get("chat_id")) == str(user.id)]
+            methods = [c.method for c in calls if c.method in ("sendChatAction", "sendMessage")]
+            assert methods[-2:] == ["sendChatAction", "sendMessage"], "typing came first"
+
+            nlu.delay = 0.0
+            emu.send_text(user, "How do I check an entry ban?")
+            emu.wait_for(user.id, after=seen + 1, timeout=60)
+            assert emu.chat_actions(user.id) == ["typing"], "no indicator for a fast answer"
+        finally:
+            assert bot.stop() == 0, bot.output()
