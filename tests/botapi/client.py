@@ -47,6 +47,15 @@ _MEDIA: dict[str, dict[str, Any]] = {
 }
 
 
+def _text(text: str) -> dict[str, Any]:
+    """A text message's content: the text, and a command's entity."""
+    content: dict[str, Any] = {"text": text}
+    if text.startswith("/"):
+        command = text.split()[0]
+        content["entities"] = [{"type": "bot_command", "offset": 0, "length": len(command)}]
+    return content
+
+
 class BotAPIEmulator(BotAPIEmulatorServer):
     """The emulator with its client side; use as a context manager."""
 
@@ -115,10 +124,12 @@ class BotAPIEmulator(BotAPIEmulatorServer):
             return self.next_update_id
 
     def inject(self, update: dict[str, Any]) -> int:
-        """Queue an update as it is (an id is given if it has none)."""
+        """Queue an update as it is (an id is given if it has none). The id is taken and the
+        update queued at once: queued out of order, an update could fall below the offset the
+        bot confirmed and be lost (Telegram's ids grow in the order updates are queued)."""
         update = dict(update)
-        update.setdefault("update_id", self._new_update_id())
         with self.lock:
+            update.setdefault("update_id", self._new_update_id())
             self.updates.append(update)
             self.all_updates.setdefault(update["update_id"], copy.deepcopy(update))
             self.lock.notify_all()
@@ -148,20 +159,16 @@ class BotAPIEmulator(BotAPIEmulatorServer):
         self, user: EmuUser, text: str, chat: EmuChat | None = None, thread_id: int | None = None
     ) -> dict[str, Any]:
         """A text-message update with a new id, not queued."""
-        content: dict[str, Any] = {"text": text}
-        if text.startswith("/"):
-            command = text.split()[0]
-            content["entities"] = [{"type": "bot_command", "offset": 0, "length": len(command)}]
         return {
             "update_id": self._new_update_id(),
-            "message": self._message(user, chat, thread_id, **content),
+            "message": self._message(user, chat, thread_id, **_text(text)),
         }
 
     def send_text(
         self, user: EmuUser, text: str, chat: EmuChat | None = None, thread_id: int | None = None
     ) -> int:
         """The user writes ``text`` (to the bot, or in a group or forum topic); the update id."""
-        return self.inject(self.build_text_update(user, text, chat, thread_id))
+        return self.inject({"message": self._message(user, chat, thread_id, **_text(text))})
 
     def edit_text(self, user: EmuUser, message_id: int, text: str) -> int:
         """The user edits their message ``message_id``."""
