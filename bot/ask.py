@@ -47,18 +47,18 @@ def _configured_token(settings: Settings) -> str | None:
     return path.read_text().strip() if path.exists() else None
 
 
-async def _nlu_url(settings: Settings, stack: AsyncExitStack) -> tuple[str, str | None]:
-    """A ready NLU server: the configured one, else one of our own on a free port."""
+async def _nlu_url(settings: Settings, stack: AsyncExitStack) -> tuple[list[str], str | None]:
+    """Ready NLU servers: the configured ones, else one of our own on a free port."""
     token = _configured_token(settings)
-    async with NLUClient(settings.nlu_url, token, timeout=2) as probe:
+    async with NLUClient(settings.nlu_urls, token, timeout=2) as probe:
         if await probe.is_ready() or not settings.nlu_manage:
-            return settings.nlu_url, token
+            return settings.nlu_urls, token
     print("mrc ask: no NLU server at MRC_NLU_URL; starting one for this run…", file=sys.stderr)
     project = nlu_project(settings)
     model, _ = await asyncio.to_thread(train, project, quiet=True)
     # Its own port and token: the token file belongs to a long-running `mrc run` or `nlu serve`.
     server = await stack.enter_async_context(serving(model, project, settings.nlu_startup_timeout))
-    return server.url, server.token
+    return [server.url], server.token
 
 
 def _read_jsonl_line(line: str) -> tuple[str, str | None, str] | str:

@@ -82,7 +82,7 @@ def cmd_nlu_serve(args: argparse.Namespace) -> int:
     async def serve() -> None:
         project = nlu_project(settings)
         model, _ = await asyncio.to_thread(train, project)
-        server = RasaServer(model, settings.nlu_url, nlu_token(settings), project=project)
+        server = RasaServer(model, settings.nlu_urls[0], nlu_token(settings), project=project)
         await server.start()
         try:
             await server.wait_ready(settings.nlu_startup_timeout)

@@ -133,7 +133,7 @@ async def run(settings: Settings, *, demo: bool = False, stdin: TextIO = sys.std
         await prepare_database(settings, db)
         server = await stack.enter_async_context(nlu_service(settings, stack))
         token = server.token if server else _external_token(settings)
-        nlu = NLUClient(settings.nlu_url, token, settings.nlu_timeout)
+        nlu = NLUClient(settings.nlu_urls, token, settings.nlu_timeout)
         stack.push_async_callback(nlu.aclose)
         dialogue = Dialogue(nlu, KnowledgeBase(db), settings.article_part_chars)
         if settings.telegram_token is None or demo:

@@ -11,7 +11,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic import Field, SecretStr, ValidationError, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
@@ -175,12 +175,37 @@ class Settings(BaseSettings):
             raise ValueError("must be 1-256 characters of A-Z, a-z, 0-9, _ and -")
         return value
 
-    @field_validator("telegram_base_url", "nlu_url")
+    @field_validator("telegram_base_url")
     @classmethod
     def _http_url(cls, value: str) -> str:
         if not value.startswith(("http://", "https://")) or len(value) < 10:
             raise ValueError("must be an http:// or https:// URL")
         return value.rstrip("/")
+
+    @field_validator("nlu_url")
+    @classmethod
+    def _nlu_urls(cls, value: str) -> str:
+        urls = [url.strip().rstrip("/") for url in value.split(",") if url.strip()]
+        if not urls or any(
+            not url.startswith(("http://", "https://")) or len(url) < 10 for url in urls
+        ):
+            raise ValueError("must be an http:// or https:// URL, or several separated by commas")
+        return ",".join(urls)
+
+    @field_validator("nlu_manage")
+    @classmethod
+    def _one_managed_server(cls, value: bool, info: ValidationInfo) -> bool:
+        if value and "," in str(info.data.get("nlu_url", "")):
+            raise ValueError(
+                "true starts one Rasa server of the bot's own: with several MRC_NLU_URL "
+                "servers (run elsewhere), set it to false"
+            )
+        return value
+
+    @property
+    def nlu_urls(self) -> list[str]:
+        """The NLU servers: ``nlu_url`` may list several, separated by commas."""
+        return self.nlu_url.split(",")
 
 
 def _describe(error: dict[str, object]) -> str:

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import itertools
+import logging
+import time
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from types import TracebackType
 from typing import Any, Self
@@ -9,6 +13,8 @@ from typing import Any, Self
 import httpx
 
 from bot.nlu.errors import NLUBadResponse, NLUError, NLUTimeout, NLUUnavailable
+
+log = logging.getLogger(__name__)
 
 #: Rasa refuses nothing, but parsing a novel costs time: longer input is cut before parsing.
 MAX_PARSE_CHARS = 2000
@@ -58,19 +64,32 @@ class NLUResult:
 
 
 class NLUClient:
-    """Talks to one Rasa server (``rasa run --enable-api``) over HTTP."""
+    """Talks to a Rasa server (``rasa run --enable-api``) over HTTP, or to several in turn.
+
+    With several servers (``MRC_NLU_URL`` lists them, comma-separated) each request goes to the
+    next one; a server that cannot be reached or answers with an error is skipped for
+    ``rest`` seconds and the request goes to another at once. A timeout is not tried again
+    elsewhere: the message waited long enough, and the dialogue answers without the model.
+    """
 
     def __init__(
         self,
-        base_url: str,
+        base_url: str | Sequence[str],
         token: str | None = None,
         timeout: float = 3.0,
         transport: httpx.AsyncBaseTransport | None = None,
+        rest: float = 5.0,
     ) -> None:
-        self.base_url = base_url.rstrip("/")
+        urls = [base_url] if isinstance(base_url, str) else list(base_url)
+        if not urls:
+            raise ValueError("at least one NLU server URL is needed")
+        self.base_urls = [url.rstrip("/") for url in urls]
+        self.base_url = self.base_urls[0]
+        self.rest = rest
         self._params = {"token": token} if token else {}
+        self._turn = itertools.count()
+        self._resting: dict[str, float] = {}
         self._http = httpx.AsyncClient(
-            base_url=self.base_url,
             timeout=httpx.Timeout(timeout),
             transport=transport,
             limits=httpx.Limits(max_connections=32, max_keepalive_connections=16),
@@ -91,9 +110,32 @@ class NLUClient:
         """Close the connection pool."""
         await self._http.aclose()
 
+    def _order(self) -> list[str]:
+        """The servers to try: the next in turn first, the resting ones last."""
+        start = next(self._turn) % len(self.base_urls)
+        urls = self.base_urls[start:] + self.base_urls[:start]
+        now = time.monotonic()
+        return sorted(urls, key=lambda url: self._resting.get(url, 0.0) > now)
+
     async def _request(self, method: str, path: str, **kwargs: Any) -> Any:
+        failure: NLUUnavailable | None = None
+        for url in self._order():
+            try:
+                answer = await self._request_one(url, method, path, **kwargs)
+            except NLUUnavailable as exc:
+                failure = exc
+                if len(self.base_urls) > 1:
+                    log.warning("NLU server %s: %s; trying another", url, exc)
+                    self._resting[url] = time.monotonic() + self.rest
+                continue
+            self._resting.pop(url, None)
+            return answer
+        assert failure is not None
+        raise failure
+
+    async def _request_one(self, url: str, method: str, path: str, **kwargs: Any) -> Any:
         try:
-            response = await self._http.request(method, path, params=self._params, **kwargs)
+            response = await self._http.request(method, url + path, params=self._params, **kwargs)
         except httpx.TimeoutException as exc:
             raise NLUTimeout(f"{path}: no answer in time") from exc
         except httpx.HTTPError as exc:

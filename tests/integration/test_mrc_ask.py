@@ -70,3 +70,31 @@ def test_one_question_prints_the_reply_and_choices(ask_env: dict[str, str]) -> N
     assert "Work patent" in result.stdout.splitlines()[0]
     assert "**" not in result.stdout
     assert "[1]" in result.stdout
+
+
+def test_several_nlu_servers_share_the_questions_and_a_dead_one_is_skipped(
+    ask_env: dict[str, str], rasa_server: RasaEndpoint
+) -> None:
+    from bot.nlu.server import free_loopback_port
+    from tests.integration.e2e.proxy import RoundRobinProxy
+
+    dead = f"http://127.0.0.1:{free_loopback_port()}"  # nothing listens there
+    with RoundRobinProxy([rasa_server.url]) as second:  # another way to the model
+        ask_env.update(MRC_NLU_URL=f"{dead},{second.url},{rasa_server.url}", MRC_NLU_MANAGE="false")
+        lines = [json.dumps(q, ensure_ascii=False) for q, *_ in QUESTIONS] * 2
+        result = subprocess.run(
+            [MRC, "ask", "--jsonl"], input="\n".join(lines), env=ask_env,
+            capture_output=True, text=True, timeout=300,
+        )  # fmt: skip
+        forwarded = sum(second.forwarded.values())
+    assert result.returncode == 0, result.stderr  # 3 would mean answered without the model
+    outputs = [json.loads(line) for line in result.stdout.splitlines()]
+    assert len(outputs) == len(lines)
+    for (question, action, article, _), out in zip(QUESTIONS * 2, outputs, strict=True):
+        assert out["action"] == action, (question, out)
+        assert out.get("article") == article or article is None, (question, out)
+    assert forwarded >= len(lines) // 3, "the questions were shared between the servers"
+    failed_parses = [
+        line for line in result.stderr.splitlines() if dead in line and "/model/parse" in line
+    ]
+    assert 1 <= len(failed_parses) <= 3, "tried, then left to rest (5 s at a time)"

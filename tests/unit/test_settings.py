@@ -75,3 +75,19 @@ def test_unsupported_database_is_refused() -> None:
         async_database_url("mysql://u@h/db")
     with pytest.raises(ValueError, match="must name a database"):
         async_database_url("postgresql://u@h")
+
+
+def test_several_nlu_servers_are_listed_and_need_to_run_elsewhere(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("MRC_NLU_URL", " http://10.0.0.5:5005/ , http://10.0.0.6:5005")
+    monkeypatch.setenv("MRC_NLU_MANAGE", "false")
+    assert load_settings().nlu_urls == ["http://10.0.0.5:5005", "http://10.0.0.6:5005"]
+    monkeypatch.setenv("MRC_NLU_MANAGE", "true")
+    with pytest.raises(SettingsError) as caught:
+        load_settings()
+    [problem] = caught.value.problems
+    assert problem.startswith("MRC_NLU_MANAGE: true starts one Rasa server")
+    monkeypatch.setenv("MRC_NLU_URL", "http://10.0.0.5:5005,ftp://x")
+    with pytest.raises(SettingsError):
+        load_settings()

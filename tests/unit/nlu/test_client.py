@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 
 import httpx
@@ -92,3 +93,78 @@ async def test_is_ready_needs_a_loaded_model() -> None:
         assert await client.is_ready() is False
     async with client_for(lambda r: httpx.Response(200, json={"model_file": "m.tar.gz"})) as c:
         assert await c.is_ready() is True
+
+
+def pool(handler, rest: float = 60.0) -> NLUClient:  # type: ignore[no-untyped-def]
+    urls = ["http://nlu-a.test", "http://nlu-b.test", "http://nlu-c.test"]
+    return NLUClient(urls, token="t0k", transport=httpx.MockTransport(handler), rest=rest)
+
+
+async def test_several_servers_take_the_requests_in_turn() -> None:
+    hosts: list[str] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        hosts.append(request.url.host)
+        return httpx.Response(200, json=PARSE)
+
+    async with pool(handler) as client:
+        for _ in range(6):
+            await client.parse("патент")
+    assert hosts == ["nlu-a.test", "nlu-b.test", "nlu-c.test"] * 2
+
+
+async def test_a_server_that_is_down_is_skipped_at_once_and_left_to_rest() -> None:
+    hosts: list[str] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        hosts.append(request.url.host)
+        if request.url.host == "nlu-b.test":
+            raise httpx.ConnectError("connection refused")
+        return httpx.Response(200, json=PARSE)
+
+    async with pool(handler) as client:
+        results = [await client.parse("патент") for _ in range(9)]
+    assert all(r.intent == "work_patent" for r in results)
+    assert hosts.count("nlu-b.test") == 1, "tried once, then rested"
+    assert len(hosts) == 10
+
+
+async def test_a_rested_server_is_tried_again_after_its_rest() -> None:
+    down = True
+    hosts: list[str] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        hosts.append(request.url.host)
+        if request.url.host != "nlu-a.test" and down:
+            return httpx.Response(503)
+        return httpx.Response(200, json=PARSE)
+
+    async with pool(handler, rest=0.05) as client:
+        for _ in range(3):
+            await client.parse("патент")
+        down = False
+        await asyncio.sleep(0.1)
+        hosts.clear()
+        for _ in range(3):
+            await client.parse("патент")
+    assert sorted(hosts) == ["nlu-a.test", "nlu-b.test", "nlu-c.test"]
+
+
+async def test_all_servers_down_is_unavailable_and_a_timeout_is_not_retried_elsewhere() -> None:
+    def refused(request: httpx.Request) -> httpx.Response:
+        raise httpx.ConnectError("connection refused")
+
+    async with pool(refused) as client:
+        with pytest.raises(NLUUnavailable):
+            await client.parse("патент")
+
+    hosts: list[str] = []
+
+    def slow(request: httpx.Request) -> httpx.Response:
+        hosts.append(request.url.host)
+        raise httpx.ReadTimeout("no answer")
+
+    async with pool(slow) as client:
+        with pytest.raises(NLUTimeout):
+            await client.parse("патент")
+    assert hosts == ["nlu-a.test"]
