@@ -164,34 +164,34 @@ async def main() -> None:
         }
         from bench import telegram
 
-        for row in await asyncio.to_thread(telegram.main, server.url, token, server.pid):
-            if "turns" in row:
-                results[f"telegram_e2e_{row['users']:.0f}_users"] = {
-                    "p50_ms": row["p50_ms"], "p95_ms": row["p95_ms"], "p99_ms": row["p99_ms"],
-                    "throughput_per_s": row["turns_per_s"], "rss_mb": row["bot_rss_mb"],
-                    "lost": row["lost"], "extra": row["extra"],
-                    **{k: v for k, v in row.items() if k.startswith("cpu_")},
-                }  # fmt: skip
-            else:
-                results["bot_idle"] = {"rss_mb": row["bot_rss_idle_mb"]}
-        # The same 100 users with Telegram's 30 messages/s lifted: the bot's own ceiling.
-        for row in await asyncio.to_thread(
-            telegram.main, server.url, token, server.pid, (100,), 1000.0
-        ):
-            if "turns" in row:
-                results["telegram_e2e_100_users_uncapped"] = {
-                    "p50_ms": row["p50_ms"], "p95_ms": row["p95_ms"], "p99_ms": row["p99_ms"],
-                    "throughput_per_s": row["turns_per_s"], "rss_mb": row["bot_rss_mb"],
-                    "lost": row["lost"], "extra": row["extra"],
-                    **{k: v for k, v in row.items() if k.startswith("cpu_")},
-                }  # fmt: skip
+        for backend in telegram.backends():
+            suffix = "" if backend == "sqlite" else f"_{backend}"
+            # Telegram's 30 messages/s, then the same 100 users with it lifted (the bot's own
+            # ceiling).
+            runs = (((10, 50, 100), 30.0, ""), ((100,), 1000.0, "_uncapped"))
+            for levels, rate, label in runs:
+                rows = await asyncio.to_thread(
+                    telegram.main, server.url, token, server.pid, levels, rate, backend
+                )
+                for row in rows:
+                    if "turns" not in row:
+                        results[f"bot_idle{suffix}"] = {"rss_mb": row["bot_rss_idle_mb"]}
+                        continue
+                    name = f"telegram_e2e_{row['users']:.0f}_users{label}{suffix}"
+                    results[name] = {
+                        "p50_ms": row["p50_ms"], "p95_ms": row["p95_ms"],
+                        "p99_ms": row["p99_ms"], "throughput_per_s": row["turns_per_s"],
+                        "rss_mb": row["bot_rss_mb"], "lost": row["lost"], "extra": row["extra"],
+                        **{k: v for k, v in row.items() if k.startswith(("cpu_", "question",
+                                                                          "menu", "button"))},
+                    }  # fmt: skip
         results["rasa_after_load"] = {"rss_mb": _rss_mb(server.pid)}
 
-    print(f"{'benchmark':<24} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'msg/s':>8} {'RSS MB':>8}")
+    print(f"{'benchmark':<44} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'msg/s':>8} {'RSS MB':>8}")
     for name, r in results.items():
         cells = [r.get(k) for k in ("p50_ms", "p95_ms", "p99_ms", "throughput_per_s", "rss_mb")]
         print(
-            f"{name:<24} " + " ".join(f"{c:>8.1f}" if c is not None else f"{'':>8}" for c in cells)
+            f"{name:<44} " + " ".join(f"{c:>8.1f}" if c is not None else f"{'':>8}" for c in cells)
         )
     seq, par = results["nlu_parse_sequential"], results["nlu_parse_8_clients"]
     dseq, dpar = results["dialogue_sequential"], results["dialogue_8_clients"]
