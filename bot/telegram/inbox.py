@@ -16,7 +16,7 @@ from datetime import timedelta
 from typing import Any, TypeVar
 
 from sqlalchemy import delete, select, update
-from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.exc import DBAPIError, IntegrityError, InterfaceError, OperationalError
 
 from bot.db import Database
 from bot.db.base import utcnow
@@ -30,18 +30,30 @@ T = TypeVar("T")
 KEEP_IDS = timedelta(days=2)
 
 
+def _unavailable(exc: BaseException) -> bool:
+    """Whether ``exc`` says the database is busy or out of reach (worth waiting out), as
+    opposed to a refusal of what was asked (a duplicate key, a bad query)."""
+    if isinstance(exc, OperationalError | InterfaceError):
+        return True
+    if isinstance(exc, DBAPIError):
+        return exc.connection_invalidated
+    # asyncpg's own errors when no connection can be opened at all (refused, reset).
+    return isinstance(exc, OSError)
+
+
 async def patiently(work: Callable[[], Awaitable[T]], patience: float) -> T:
-    """``work()``, tried again while the database is locked or unreachable (OperationalError),
-    with growing pauses, for up to ``patience`` seconds; then the error is raised."""
+    """``work()``, tried again while the database is locked or unreachable, with growing
+    pauses, for up to ``patience`` seconds; then the error is raised."""
     deadline = time.monotonic() + patience
     pause = 0.25
     while True:
         try:
             return await work()
-        except OperationalError as exc:
-            if time.monotonic() + pause > deadline:
+        except (DBAPIError, OSError) as exc:
+            if not _unavailable(exc) or time.monotonic() + pause > deadline:
                 raise
-            log.warning("database busy or unreachable (%s); trying again", type(exc.orig).__name__)
+            cause = exc.orig if isinstance(exc, DBAPIError) else exc
+            log.warning("database busy or unreachable (%s); trying again", type(cause).__name__)
             await asyncio.sleep(pause)
             pause = min(pause * 2, 4.0)
 
