@@ -25,7 +25,7 @@ import tempfile
 import threading
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from bot import PROJECT_DIR
@@ -205,19 +205,27 @@ def main(
         f"{backend}; sending limit {rate:.0f}/s; bot idle RSS {rows[0]['bot_rss_idle_mb']:.0f} MB; "
         f"invalid Bot API calls: {violations}"
     )
-    print("p50/p95 ms by kind: " + "; ".join(
-        f"{r['users']:.0f} users: " + ", ".join(
-            f"{kind} {r[f'{kind}_p50_ms']:.0f}/{r[f'{kind}_p95_ms']:.0f}"
-            for kind in ("question", "menu", "button")
-        ) for r in rows[1:]
-    ))  # fmt: skip
-    print("CPU ms per turn (share of one core): " + "; ".join(
-        f"{r['users']:.0f} users: " + ", ".join(
-            f"{name} {r[f'cpu_ms_per_turn_{name}']:.1f} ({r[f'cpu_share_{name}']:.2f})"
-            for name in ("bot", "rasa", "load")
-        ) for r in rows[1:]
-    ))  # fmt: skip
+    _per_level(
+        "p50/p95 ms by kind",
+        rows[1:],
+        ("question", "menu", "button"),
+        lambda r, kind: f"{kind} {r[f'{kind}_p50_ms']:.0f}/{r[f'{kind}_p95_ms']:.0f}",
+    )
+    _per_level("CPU ms per turn (share of one core)", rows[1:], ("bot", "rasa", "load"),
+               lambda r, name: f"{name} {r[f'cpu_ms_per_turn_{name}']:.1f} "
+                               f"({r[f'cpu_share_{name}']:.2f})")  # fmt: skip
     return rows
+
+
+def _per_level(
+    title: str,
+    rows: list[dict[str, float]],
+    names: tuple[str, ...],
+    cell: Callable[[dict[str, float], str], str],
+) -> None:
+    """One line: for each level, ``cell(row, name)`` for each name."""
+    levels = (f"{r['users']:.0f} users: " + ", ".join(cell(r, n) for n in names) for r in rows)
+    print(f"{title}: " + "; ".join(levels))
 
 
 @contextlib.contextmanager
