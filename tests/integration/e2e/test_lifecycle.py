@@ -1,4 +1,4 @@
-"""The bot's life: long answers, restarts, webhook mode, and the NLU server dying under it."""
+"""The bot's life: long answers, restarts, webhook mode, and the NLU server dying under load."""
 
 from __future__ import annotations
 
@@ -6,7 +6,9 @@ import json
 import os
 import signal
 import subprocess
+import threading
 import time
+from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -14,12 +16,13 @@ import pytest
 
 from bot.nlu.server import free_loopback_port
 from bot.telegram.send import visible_length
-from tests.botapi import BotAPIEmulator
+from tests.botapi import BotAPIEmulator, EmuUser, SentMessage
 from tests.integration.conftest import RasaEndpoint, processes_matching, wait_until
 from tests.integration.e2e.conftest import (
     MRC,
     BotProcess,
     bot_environment,
+    choose_language,
     is_article,
     labels,
     plain,
@@ -137,7 +140,51 @@ def test_webhook_mode_checks_the_secret_on_every_request(
         emu.reset_webhook()
 
 
-def test_the_bot_answers_from_search_while_rasa_is_down_and_recovers(
+class Load:
+    """Users asking again and again (each waits for the answer, then two seconds) in threads;
+    every question must get exactly one reply."""
+
+    def __init__(self, emu: BotAPIEmulator, users: int, question: str) -> None:
+        self.emu, self.question = emu, question
+        self.users = [emu.user(f"Load {i}", language_code="en") for i in range(users)]
+        for user in self.users:
+            choose_language(emu, user, "en")
+        self.baseline = {u.id: len(emu.received(u.id)) for u in self.users}
+        self.asked: Counter[int] = Counter()
+        self.replies: list[SentMessage] = []
+        self.errors: list[BaseException] = []
+        self._stop = threading.Event()
+        self._threads = [threading.Thread(target=self._ask, args=(u,)) for u in self.users]
+
+    def _ask(self, user: EmuUser) -> None:
+        try:
+            while not self._stop.is_set():
+                before = len(self.emu.received(user.id))
+                self.emu.send_text(user, self.question)
+                self.asked[user.id] += 1
+                self.replies += self.emu.wait_for(user.id, after=before, timeout=60)
+                self._stop.wait(2)
+        except BaseException as exc:  # reported by stop()
+            self.errors.append(exc)
+
+    def start(self) -> None:
+        for thread in self._threads:
+            thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        for thread in self._threads:
+            thread.join(90)
+        assert not self.errors, self.errors
+        time.sleep(2)  # a reply sent twice would have arrived by now
+        for user in self.users:
+            got = len(self.emu.received(user.id)) - self.baseline[user.id]
+            assert got == self.asked[user.id], (
+                f"{user.first_name}: {got} replies to {self.asked[user.id]}"
+            )
+
+
+def test_the_bot_answers_from_search_while_rasa_is_down_under_load_and_recovers(
     emu: BotAPIEmulator, tmp_path: Path
 ) -> None:
     port = free_loopback_port()
@@ -146,9 +193,11 @@ def test_the_bot_answers_from_search_while_rasa_is_down_and_recovers(
     )
     bot = BotProcess(env, database)
     bot.start(emu)  # polling starts once the managed Rasa server is ready
+    question = "How do I get a work patent in Russia?"
     try:
+        load = Load(emu, 6, question)
+        load.start()
         user = emu.user("Resilient", language_code="en")
-        question = "How do I get a work patent in Russia?"
         emu.send_text(user, question)
         [answer] = emu.wait_for(user.id, timeout=30)
         assert is_article(answer)
@@ -167,6 +216,11 @@ def test_the_bot_answers_from_search_while_rasa_is_down_and_recovers(
             return is_article(reply)
 
         wait_until(recovered, 240, "the bot to answer from the restarted model")
+        time.sleep(3)  # the other users too
+        load.stop()
+        kinds = ["article" if is_article(r) else plain(r)[:8] for r in load.replies]
+        assert "I cannot" in kinds, "the others were answered from search meanwhile"
+        assert kinds[-1] == "article", "and from the model again"
     finally:
         assert bot.stop() == 0
     wait_until(lambda: not processes_matching("rasa", "--port", str(port)), 60, "Rasa to stop")
