@@ -58,8 +58,8 @@ def _cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-def _cpu_of(pids: dict[str, int]) -> dict[str, float]:
-    return {name: _cpu_seconds(pid) for name, pid in pids.items()}
+def _cpu_of(pids: dict[str, list[int]]) -> dict[str, float]:
+    return {name: sum(_cpu_seconds(pid) for pid in group) for name, group in pids.items()}
 
 
 def _user_session(emu: BotAPIEmulator, user: EmuUser, latencies: dict[str, list[float]]) -> None:
@@ -82,7 +82,7 @@ def _user_session(emu: BotAPIEmulator, user: EmuUser, latencies: dict[str, list[
         latencies[kind].append(time.perf_counter() - began)
 
 
-def run_level(emu: BotAPIEmulator, users: int, pids: dict[str, int]) -> dict[str, float]:
+def run_level(emu: BotAPIEmulator, users: int, pids: dict[str, list[int]]) -> dict[str, float]:
     """``users`` people at once, each going through ``STEPS`` turns; with the CPU time each of
     ``pids`` (bot, Rasa, this load generator with the emulator) spent per turn."""
     people = [emu.user(f"u{i}", language_code="ru") for i in range(users)]
@@ -146,6 +146,34 @@ def backends() -> tuple[str, ...]:
     return ("sqlite", "postgresql") if os.environ.get("MRC_BENCH_POSTGRES_URL") else ("sqlite",)
 
 
+def _start_bots(
+    emu: BotAPIEmulator, env: dict[str, str], workers: int, stack: contextlib.ExitStack
+) -> list[subprocess.Popen[bytes]]:
+    """One bot polling, or ``workers`` bots in webhook mode behind a round-robin proxy (as
+    behind a load balancer), started one after the other (the first migrates the database)."""
+    mrc = str(PROJECT_DIR / ".venv" / "bin" / "mrc")
+    if workers == 1:
+        bots = [subprocess.Popen([mrc, "run"], env=env)]
+        emu.wait_until(lambda: any(c.method == "getUpdates" for c in emu.calls), 120)
+        return bots
+    from bot.nlu.server import free_loopback_port
+    from tests.integration.e2e.proxy import RoundRobinProxy
+
+    ports = [free_loopback_port() for _ in range(workers)]
+    proxy = stack.enter_context(RoundRobinProxy([f"http://127.0.0.1:{p}" for p in ports]))
+    bots = []
+    for i, port in enumerate(ports):
+        hooked = sum(c.method == "setWebhook" for c in emu.calls)
+        worker_env = {
+            **env, "MRC_WORKERS": str(workers), "MRC_WEB_PORT": str(port),
+            "MRC_WEBHOOK_URL": f"{proxy.url}/telegram/webhook",
+            "MRC_WEBHOOK_SECRET": "bench-secret", "MRC_DATA_DIR": f"{env['MRC_DATA_DIR']}/w{i}",
+        }  # fmt: skip
+        bots.append(subprocess.Popen([mrc, "run"], env=worker_env))
+        emu.wait_until(lambda h=hooked: sum(c.method == "setWebhook" for c in emu.calls) > h, 120)
+    return bots
+
+
 def main(
     rasa_url: str,
     rasa_token: str,
@@ -153,18 +181,24 @@ def main(
     levels: tuple[int, ...] = (10, 50, 100),
     rate: float = 30.0,
     backend: str = "sqlite",
+    workers: int = 1,
 ) -> list[dict[str, float]]:
     """Start the bot against an emulator and measure each level; print and return the rows.
     ``rate`` is the bot's overall sending limit (Telegram's is 30 a second; a higher one shows
-    what the bot itself could do). With ``MRC_BENCH_PYSPY`` set to a py-spy executable, the bot
-    is sampled during the levels and its stacks are written to ``reports/`` (py-spy's "raw"
-    collapsed format: one stack per line with its count; speedscope and flamegraph.pl read it).
+    what the bot itself could do). ``workers`` > 1 runs that many bots in webhook mode behind a
+    proxy (PostgreSQL only); their CPU and memory are added up. With ``MRC_BENCH_PYSPY`` set to
+    a py-spy executable, the (first) bot is sampled during the levels and its stacks are
+    written to ``reports/`` (py-spy's "raw" collapsed format: one stack per line with its
+    count; speedscope and flamegraph.pl read it).
     """
+    if workers > 1 and backend != "postgresql":
+        raise ValueError("several workers need PostgreSQL")
     rows = []
     with (
         BotAPIEmulator() as emu,
         tempfile.TemporaryDirectory() as tmp,
         _database(tmp, backend) as database_url,
+        contextlib.ExitStack() as stack,
     ):
         env = {k: v for k, v in os.environ.items() if not k.startswith("MRC_")}
         env.update(
@@ -174,27 +208,30 @@ def main(
             MRC_FLOOD_LIMIT="1000", MRC_LOG_LEVEL="WARNING", MRC_TELEGRAM_RATE=str(rate),
             MRC_WEB_CONSOLE="false",
         )  # fmt: skip
-        bot = subprocess.Popen([str(PROJECT_DIR / ".venv" / "bin" / "mrc"), "run"], env=env)
+        bots = _start_bots(emu, env, workers, stack)
         try:
-            emu.wait_until(lambda: any(c.method == "getUpdates" for c in emu.calls), 120)
-            rows.append({"users": 0, "bot_rss_idle_mb": _rss_mb(bot.pid)})
-            pids = {"bot": bot.pid, "rasa": rasa_pid, "load": os.getpid()}
-            with _profiled(bot.pid, f"{backend}-{levels[-1]}-users-rate-{rate:.0f}"):
+            rows.append({"users": 0, "bot_rss_idle_mb": sum(_rss_mb(b.pid) for b in bots)})
+            pids = {"bot": [b.pid for b in bots], "rasa": [rasa_pid], "load": [os.getpid()]}
+            label = f"{backend}-{workers}-workers-{levels[-1]}-users-rate-{rate:.0f}"
+            with _profiled(bots[0].pid, label):
                 for users in levels:
                     row = run_level(emu, users, pids)
-                    row["bot_rss_mb"] = _rss_mb(bot.pid)
+                    row["bot_rss_mb"] = sum(_rss_mb(b.pid) for b in bots)
                     rows.append(row)
             violations = len(emu.violations)
             for call in emu.violations:
                 print(f"invalid {call.method} ({call.status}): {'; '.join(call.problems)}")
                 print(f"  parameters: {sorted(call.params)}")
             if violations or any(r.get("lost") for r in rows):
-                log = Path(tmp, "log", "mrc.log")
-                problems = [line for line in log.read_text().splitlines() if " INFO " not in line]
-                print("the bot's warnings and errors:", *problems[-40:], sep="\n  ")
+                for log in Path(tmp).glob("**/log/mrc.log"):
+                    lines = log.read_text().splitlines()
+                    problems = [line for line in lines if " INFO " not in line]
+                    print(f"warnings and errors in {log}:", *problems[-40:], sep="\n  ")
         finally:
-            bot.terminate()
-            bot.wait(60)
+            for bot in bots:
+                bot.terminate()
+            for bot in bots:
+                bot.wait(60)
     header = ("users", "turns", "p50 ms", "p95 ms", "p99 ms", "turns/s", "bot MB", "lost", "extra")
     print(" ".join(f"{h:>8}" for h in header))
     for r in rows[1:]:
@@ -202,8 +239,8 @@ def main(
         extra = (r["turns_per_s"], r["bot_rss_mb"], r["lost"], r["extra"])
         print(" ".join(f"{c:>8.1f}" for c in (*cells, *extra)))
     print(
-        f"{backend}; sending limit {rate:.0f}/s; bot idle RSS {rows[0]['bot_rss_idle_mb']:.0f} MB; "
-        f"invalid Bot API calls: {violations}"
+        f"{backend}, {workers} worker(s); sending limit {rate:.0f}/s; "
+        f"bot idle RSS {rows[0]['bot_rss_idle_mb']:.0f} MB; invalid Bot API calls: {violations}"
     )
     _per_level(
         "p50/p95 ms by kind",
@@ -249,7 +286,7 @@ def _profiled(pid: int, label: str) -> Iterator[None]:
         print(f"profile of the bot: {out}")
 
 
-async def _standalone(levels: tuple[int, ...], rate: float, backend: str) -> None:
+async def _standalone(levels: tuple[int, ...], rate: float, backend: str, workers: int) -> None:
     from bot.nlu.server import serving
     from bot.nlu.training import NLUProject, train
 
@@ -265,5 +302,8 @@ if __name__ == "__main__":
     parser.add_argument("users", type=int, nargs="*", default=[10, 50, 100])
     parser.add_argument("--rate", type=float, default=30.0)
     parser.add_argument("--database", choices=("sqlite", "postgresql"), default="sqlite")
+    parser.add_argument("--workers", type=int, default=1, help="webhook workers (PostgreSQL)")
     arguments = parser.parse_args()
-    asyncio.run(_standalone(tuple(arguments.users), arguments.rate, arguments.database))
+    asyncio.run(
+        _standalone(tuple(arguments.users), arguments.rate, arguments.database, arguments.workers)
+    )
