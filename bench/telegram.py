@@ -293,11 +293,13 @@ async def _standalone(levels: tuple[int, ...], rate: float, backend: str, worker
     model, _ = train(NLUProject(), quiet=True)
     async with serving(model) as server:
         assert server.pid is not None
-        await asyncio.to_thread(main, server.url, server.token, server.pid, levels, rate, backend)
+        await asyncio.to_thread(
+            main, server.url, server.token, server.pid, levels, rate, backend, workers
+        )
 
 
 if __name__ == "__main__":
-    # Only this part: python -m bench.telegram [USERS ...] [--rate N]
+    # Only this part: python -m bench.telegram [USERS ...] [--rate N] [--database D] [--workers N]
     parser = argparse.ArgumentParser(prog="python -m bench.telegram")
     parser.add_argument("users", type=int, nargs="*", default=[10, 50, 100])
     parser.add_argument("--rate", type=float, default=30.0)
