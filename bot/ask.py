@@ -47,7 +47,7 @@ def _configured_token(settings: Settings) -> str | None:
     return path.read_text().strip() if path.exists() else None
 
 
-async def _nlu_url(settings: Settings, stack: AsyncExitStack) -> tuple[list[str], str | None]:
+async def _nlu_urls(settings: Settings, stack: AsyncExitStack) -> tuple[list[str], str | None]:
     """Ready NLU servers: the configured ones, else one of our own on a free port."""
     token = _configured_token(settings)
     async with NLUClient(settings.nlu_urls, token, timeout=2) as probe:
@@ -84,11 +84,11 @@ async def run_ask(
         stack.push_async_callback(db.dispose)
         await prepare_database(settings, db)
         try:
-            url, token = await _nlu_url(settings, stack)
+            urls, token = await _nlu_urls(settings, stack)
         except (NLUEnvironmentMissing, TrainingFailed, RasaStartError) as exc:
             print(f"mrc: error: {exc}", file=sys.stderr)
             return 1
-        nlu = await stack.enter_async_context(NLUClient(url, token, settings.nlu_timeout))
+        nlu = await stack.enter_async_context(NLUClient(urls, token, settings.nlu_timeout))
         dialogue = Dialogue(nlu, KnowledgeBase(db))
         fallback = settings.default_language
         if not jsonl:

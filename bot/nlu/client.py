@@ -84,7 +84,6 @@ class NLUClient:
         if not urls:
             raise ValueError("at least one NLU server URL is needed")
         self.base_urls = [url.rstrip("/") for url in urls]
-        self.base_url = self.base_urls[0]
         self.rest = rest
         self._params = {"token": token} if token else {}
         self._turn = itertools.count()
