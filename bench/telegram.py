@@ -24,7 +24,6 @@ import sys
 import tempfile
 import threading
 import time
-import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -127,18 +126,9 @@ def run_level(emu: BotAPIEmulator, users: int, pids: dict[str, list[int]]) -> di
 @contextlib.contextmanager
 def _database(tmp: str, backend: str) -> Iterator[str]:
     """The bot's database URL for a run: a file in ``tmp``, or a fresh PostgreSQL database."""
-    if backend == "sqlite":
-        yield f"sqlite:///{tmp}/bench.db"
-        return
-    from tests.db.conftest import _drop, _pg_admin, _pg_dsn
+    from tests.db.conftest import fresh_database
 
-    server = os.environ["MRC_BENCH_POSTGRES_URL"]
-    name = f"mrc_bench_{uuid.uuid4().hex[:12]}"
-    asyncio.run(_pg_admin(server, f'CREATE DATABASE "{name}"'))
-    try:
-        yield _pg_dsn(server, name)
-    finally:
-        asyncio.run(_drop(server, name))
+    yield from fresh_database(backend, Path(tmp), os.environ.get("MRC_BENCH_POSTGRES_URL"))
 
 
 def backends() -> tuple[str, ...]:

@@ -41,19 +41,20 @@ async def _pg_admin(url: str, sql: str) -> None:
         await connection.close()
 
 
-def fresh_database(backend: str, tmp_dir: Path) -> Iterator[str]:
-    """Create an empty database for ``backend``, yield its async URL, then drop it."""
+def fresh_database(backend: str, tmp_dir: Path, server: str | None = POSTGRES_URL) -> Iterator[str]:
+    """Create an empty database for ``backend`` (PostgreSQL on ``server``), yield its async
+    URL, then drop it."""
     if backend == "sqlite":
         yield async_database_url(f"sqlite:///{tmp_dir / 'test.db'}")
         return
-    if not POSTGRES_URL:
+    if not server:
         pytest.skip("MRC_TEST_POSTGRES_URL is not set (.ci/run sets it)")
     name = f"mrc_test_{uuid.uuid4().hex[:12]}"
-    asyncio.run(_pg_admin(POSTGRES_URL, f'CREATE DATABASE "{name}"'))
+    asyncio.run(_pg_admin(server, f'CREATE DATABASE "{name}"'))
     try:
-        yield async_database_url(_pg_dsn(POSTGRES_URL, name))
+        yield async_database_url(_pg_dsn(server, name))
     finally:
-        asyncio.run(_drop(POSTGRES_URL, name))
+        asyncio.run(_drop(server, name))
 
 
 async def _drop(url: str, name: str) -> None:

@@ -21,8 +21,8 @@ PARSE = {
 }
 
 
-def client_for(handler) -> NLUClient:  # type: ignore[no-untyped-def]
-    return NLUClient("http://nlu.test", token="t0k", transport=httpx.MockTransport(handler))
+def client_for(handler, urls: str | list[str] = "http://nlu.test", rest: float = 60.0) -> NLUClient:  # type: ignore[no-untyped-def]
+    return NLUClient(urls, token="t0k", transport=httpx.MockTransport(handler), rest=rest)
 
 
 async def test_parse_sends_text_and_token_and_reads_the_result() -> None:
@@ -95,9 +95,7 @@ async def test_is_ready_needs_a_loaded_model() -> None:
         assert await c.is_ready() is True
 
 
-def pool(handler, rest: float = 60.0) -> NLUClient:  # type: ignore[no-untyped-def]
-    urls = ["http://nlu-a.test", "http://nlu-b.test", "http://nlu-c.test"]
-    return NLUClient(urls, token="t0k", transport=httpx.MockTransport(handler), rest=rest)
+POOL = ["http://nlu-a.test", "http://nlu-b.test", "http://nlu-c.test"]
 
 
 async def test_several_servers_take_the_requests_in_turn() -> None:
@@ -107,7 +105,7 @@ async def test_several_servers_take_the_requests_in_turn() -> None:
         hosts.append(request.url.host)
         return httpx.Response(200, json=PARSE)
 
-    async with pool(handler) as client:
+    async with client_for(handler, POOL) as client:
         for _ in range(6):
             await client.parse("патент")
     assert hosts == ["nlu-a.test", "nlu-b.test", "nlu-c.test"] * 2
@@ -122,7 +120,7 @@ async def test_a_server_that_is_down_is_skipped_at_once_and_left_to_rest() -> No
             raise httpx.ConnectError("connection refused")
         return httpx.Response(200, json=PARSE)
 
-    async with pool(handler) as client:
+    async with client_for(handler, POOL) as client:
         results = [await client.parse("патент") for _ in range(9)]
     assert all(r.intent == "work_patent" for r in results)
     assert hosts.count("nlu-b.test") == 1, "tried once, then rested"
@@ -139,7 +137,7 @@ async def test_a_rested_server_is_tried_again_after_its_rest() -> None:
             return httpx.Response(503)
         return httpx.Response(200, json=PARSE)
 
-    async with pool(handler, rest=0.05) as client:
+    async with client_for(handler, POOL, rest=0.05) as client:
         for _ in range(3):
             await client.parse("патент")
         down = False
@@ -154,7 +152,7 @@ async def test_all_servers_down_is_unavailable_and_a_timeout_is_not_retried_else
     def refused(request: httpx.Request) -> httpx.Response:
         raise httpx.ConnectError("connection refused")
 
-    async with pool(refused) as client:
+    async with client_for(refused, POOL) as client:
         with pytest.raises(NLUUnavailable):
             await client.parse("патент")
 
@@ -164,7 +162,7 @@ async def test_all_servers_down_is_unavailable_and_a_timeout_is_not_retried_else
         hosts.append(request.url.host)
         raise httpx.ReadTimeout("no answer")
 
-    async with pool(slow) as client:
+    async with client_for(slow, POOL) as client:
         with pytest.raises(NLUTimeout):
             await client.parse("патент")
     assert hosts == ["nlu-a.test"]
