@@ -12,7 +12,8 @@ BOT_STAMP := $(VENV)/.installed
 NLU_STAMP := $(VENV_NLU)/.installed
 MRC       := $(VENV)/bin/mrc
 PO_FILES  := $(wildcard locales/*/LC_MESSAGES/messages.po)
-MO_FILES  := $(PO_FILES:.po=.mo)
+# Compiled into the package (package data); the bot never compiles them itself.
+MO_FILES  := $(patsubst locales/%,bot/locales/%,$(PO_FILES:.po=.mo))
 PYTEST_ARGS ?=
 
 .PHONY: help setup run chat browser test test-unit lint fmt typecheck model i18n bench lock lock-nlu clean
@@ -35,7 +36,8 @@ $(NLU_STAMP): requirements-nlu.txt constraints-nlu.txt
 	$(VENV_NLU)/bin/python -m pip install --quiet -r requirements-nlu.txt -c constraints-nlu.txt
 	@touch $@
 
-locales/%/LC_MESSAGES/messages.mo: locales/%/LC_MESSAGES/messages.po $(BOT_STAMP)
+bot/locales/%/LC_MESSAGES/messages.mo: locales/%/LC_MESSAGES/messages.po $(BOT_STAMP)
+	@mkdir -p $(@D)
 	@$(VENV)/bin/pybabel compile --statistics -D messages -i $< -o $@ -l $*
 
 setup: $(BOT_STAMP) $(NLU_STAMP) $(MO_FILES)  ## create both environments and compile the catalogs
@@ -72,7 +74,7 @@ test-unit: $(BOT_STAMP) $(MO_FILES)  ## only the fast unit tests
 
 i18n: $(BOT_STAMP)  ## extract messages, update the catalogs, compile them
 	$(VENV)/bin/pybabel extract -F babel.cfg -k N_ --no-location --sort-output \
-	  --project "MRC Assistant" -o locales/messages.pot bot
+	  --add-comments=TRANSLATORS: --project "MRC Assistant" -o locales/messages.pot bot
 	$(VENV)/bin/pybabel update -D messages -i locales/messages.pot -d locales --no-fuzzy-matching --ignore-obsolete
 	$(MAKE) $(MO_FILES)
 
@@ -86,4 +88,4 @@ lock-nlu: $(NLU_STAMP)  ## re-pin the NLU environment after changing requirement
 	@{ sed -n '1,2p' constraints-nlu.txt; $(VENV_NLU)/bin/python -m pip freeze --exclude-editable; } > constraints-nlu.tmp && mv constraints-nlu.tmp constraints-nlu.txt
 
 clean:  ## remove both environments, models and local data
-	rm -rf $(VENV) $(VENV_NLU) models var reports .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) $(VENV_NLU) models var reports bot/locales .pytest_cache .mypy_cache .ruff_cache

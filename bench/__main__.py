@@ -16,13 +16,13 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from bot import PROJECT_DIR
+from bot.assembly import prepare_database
 from bot.db import Database
 from bot.dialogue import Dialogue
 from bot.kb.service import KnowledgeBase
 from bot.nlu import NLUClient
 from bot.nlu.server import serving
 from bot.nlu.training import NLUProject, train
-from bot.runner import prepare_database
 from bot.settings import load_settings
 
 MESSAGES = [

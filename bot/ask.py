@@ -12,15 +12,21 @@ import sys
 from contextlib import AsyncExitStack
 from typing import Any
 
+from bot.assembly import (
+    StartupError,
+    build_dialogue,
+    check_translations,
+    configured_token,
+    nlu_project,
+    prepare_database,
+)
 from bot.db import Database
-from bot.dialogue import Conversation, Dialogue, Reply
+from bot.dialogue import Conversation, Reply
 from bot.dialogue.render import to_plain
 from bot.i18n import LANGUAGES
-from bot.kb.service import KnowledgeBase
 from bot.nlu import NLUClient
 from bot.nlu.server import RasaStartError, serving
 from bot.nlu.training import NLUEnvironmentMissing, TrainingFailed, train
-from bot.runner import nlu_project, prepare_database, token_file
 from bot.settings import Settings
 
 
@@ -31,7 +37,7 @@ def decision(question: str, reply: Reply) -> dict[str, Any]:
         "lang": reply.language,
         "intent": reply.intent,
         "confidence": round(reply.confidence, 4),
-        "action": reply.action,
+        "action": reply.action.value,
         "article": reply.article,
         "candidates": list(reply.candidates),
         "escalate": reply.escalate,
@@ -40,16 +46,9 @@ def decision(question: str, reply: Reply) -> dict[str, Any]:
     }
 
 
-def _configured_token(settings: Settings) -> str | None:
-    if settings.nlu_token is not None:
-        return settings.nlu_token.get_secret_value()
-    path = token_file(settings)
-    return path.read_text().strip() if path.exists() else None
-
-
 async def _nlu_urls(settings: Settings, stack: AsyncExitStack) -> tuple[list[str], str | None]:
     """Ready NLU servers: the configured ones, else one of our own on a free port."""
-    token = _configured_token(settings)
+    token = configured_token(settings)
     async with NLUClient(settings.nlu_urls, token, timeout=2) as probe:
         if await probe.is_ready() or not settings.nlu_manage:
             return settings.nlu_urls, token
@@ -82,14 +81,15 @@ async def run_ask(
     async with AsyncExitStack() as stack:
         db = Database(settings.database_url)
         stack.push_async_callback(db.dispose)
-        await prepare_database(settings, db)
         try:
+            check_translations()
+            await prepare_database(settings, db)
             urls, token = await _nlu_urls(settings, stack)
-        except (NLUEnvironmentMissing, TrainingFailed, RasaStartError) as exc:
+        except (StartupError, NLUEnvironmentMissing, TrainingFailed, RasaStartError) as exc:
             print(f"mrc: error: {exc}", file=sys.stderr)
             return 1
         nlu = await stack.enter_async_context(NLUClient(urls, token, settings.nlu_timeout))
-        dialogue = Dialogue(nlu, KnowledgeBase(db))
+        dialogue = build_dialogue(settings, nlu, db)
         fallback = settings.default_language
         if not jsonl:
             assert text is not None

@@ -19,6 +19,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from bot import __version__
+from bot.i18n import LANGUAGES
 from bot.logs import setup_logging
 from bot.settings import Settings, SettingsError, load_settings
 
@@ -56,8 +57,8 @@ def cmd_db_upgrade(args: argparse.Namespace) -> int:
 
 def cmd_nlu_train(args: argparse.Namespace) -> int:
     """Train the NLU model unless it is up to date."""
+    from bot.assembly import nlu_project
     from bot.nlu.training import NLUEnvironmentMissing, TrainingFailed, train
-    from bot.runner import nlu_project
 
     settings = _settings()
     setup_logging(settings.log_level)
@@ -72,9 +73,9 @@ def cmd_nlu_train(args: argparse.Namespace) -> int:
 
 def cmd_nlu_serve(args: argparse.Namespace) -> int:
     """Serve the current model until Ctrl-C."""
+    from bot.assembly import nlu_project, nlu_token
     from bot.nlu.server import RasaServer, RasaStartError
     from bot.nlu.training import NLUEnvironmentMissing, TrainingFailed, train
-    from bot.runner import nlu_project, nlu_token
 
     settings = _settings()
     setup_logging(settings.log_level)
@@ -102,21 +103,22 @@ def cmd_nlu_serve(args: argparse.Namespace) -> int:
 
 
 def cmd_nlu_eval(args: argparse.Namespace) -> int:
-    """Evaluate the current model on the held-out test set and the shared evaluation data."""
+    """Evaluate the current model on the held-out test set and the evaluation data."""
     from bot import PROJECT_DIR
+    from bot.assembly import nlu_project
     from bot.nlu import report
+    from bot.nlu.evaldata import EvalDataMissing
     from bot.nlu.evaluation import evaluate
     from bot.nlu.server import RasaStartError
     from bot.nlu.training import NLUEnvironmentMissing, TrainingFailed, train
-    from bot.runner import nlu_project
 
     settings = _settings()
     setup_logging(settings.log_level, console_level="WARNING")
     project = nlu_project(settings)
     try:
         model, _ = train(project)
-        result = asyncio.run(evaluate(project, model, PROJECT_DIR.parent / "shared"))
-    except (NLUEnvironmentMissing, TrainingFailed, RasaStartError) as exc:
+        result = asyncio.run(evaluate(project, model))
+    except (NLUEnvironmentMissing, TrainingFailed, RasaStartError, EvalDataMissing) as exc:
         print(f"mrc: error: {exc}", file=sys.stderr)
         return 1
     print(report.summary(result))
@@ -128,16 +130,17 @@ def cmd_nlu_eval(args: argparse.Namespace) -> int:
 def cmd_nlu_tune(args: argparse.Namespace) -> int:
     """Train on a development split with a config and report accuracy and thresholds."""
     from bot import PROJECT_DIR
+    from bot.assembly import nlu_project
+    from bot.nlu.evaldata import EvalDataMissing
     from bot.nlu.training import NLUEnvironmentMissing, TrainingFailed
     from bot.nlu.tuning import format_report, save_report, tune
-    from bot.runner import nlu_project
 
     settings = _settings()
     setup_logging(settings.log_level, console_level="WARNING")
     config = Path(args.config).resolve()
     try:
-        report = asyncio.run(tune(nlu_project(settings), config, PROJECT_DIR.parent / "shared"))
-    except (NLUEnvironmentMissing, TrainingFailed) as exc:
+        report = asyncio.run(tune(nlu_project(settings), config))
+    except (NLUEnvironmentMissing, TrainingFailed, EvalDataMissing) as exc:
         print(f"mrc: error: {exc}", file=sys.stderr)
         return 1
     print(format_report(report))
@@ -219,7 +222,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     ask = sub.add_parser("ask", help="answer questions and print the decision")
     ask.add_argument("text", nargs="?")
-    ask.add_argument("--language", choices=("tg", "ru", "en"))
+    ask.add_argument("--language", choices=LANGUAGES)
     ask.add_argument("--json", action="store_true", help="print the decision as JSON")
     ask.add_argument(
         "--jsonl", action="store_true",
@@ -244,7 +247,7 @@ def build_parser() -> argparse.ArgumentParser:
     staff.add_argument("action", choices=("add",))
     staff.add_argument("username")
     staff.add_argument("--role", choices=("admin", "editor", "operator"), default="admin")
-    staff.add_argument("--language", choices=("tg", "ru", "en"), default="ru")
+    staff.add_argument("--language", choices=LANGUAGES, default="ru")
     staff.add_argument(
         "--password-stdin", action="store_true",
         help="read the password (10+ characters) instead of generating a one-time one",

@@ -17,21 +17,21 @@ from bot.db.models import Feedback, Message, Subscription, User
 from bot.dialogue import Reply
 
 
-async def log_message(session: AsyncSession, user: User, text: str, reply: Reply) -> None:
+async def log_message(session: AsyncSession, user_id: int, text: str, reply: Reply) -> None:
     """Keep a user's message and what the bot did with it."""
     session.add(
         Message(
-            user_id=user.id, text=text[:4096], language=reply.language, intent=reply.intent,
+            user_id=user_id, text=text[:4096], language=reply.language, intent=reply.intent,
             confidence=reply.confidence, action=reply.action, article=reply.article,
         )
     )  # fmt: skip
 
 
 async def record_feedback(
-    session: AsyncSession, user: User, topic: str, language: str, helpful: bool
+    session: AsyncSession, user_id: int, topic: str, language: str, helpful: bool
 ) -> None:
     """Keep a 👍 or 👎 on an answer."""
-    session.add(Feedback(user_id=user.id, topic=topic, language=language, helpful=helpful))
+    session.add(Feedback(user_id=user_id, topic=topic, language=language, helpful=helpful))
 
 
 async def purge_expired(session: AsyncSession, retention_days: int) -> int:
@@ -41,40 +41,43 @@ async def purge_expired(session: AsyncSession, retention_days: int) -> int:
     return int(result.rowcount or 0)  # type: ignore[attr-defined]
 
 
-async def delete_user_data(session: AsyncSession, user: User) -> None:
+async def delete_user_data(session: AsyncSession, user_id: int) -> None:
     """Delete a user with their messages, feedback and tickets (the staff group keeps the
     copies Telegram holds there; operators are asked to delete the topic)."""
     from bot.escalation.tickets import delete_personal_content
 
-    await delete_personal_content(session, user.id)
-    await session.execute(delete(Message).where(Message.user_id == user.id))
-    await session.execute(delete(Feedback).where(Feedback.user_id == user.id))
-    await session.execute(delete(Subscription).where(Subscription.user_id == user.id))
-    await session.delete(user)
+    await delete_personal_content(session, user_id)
+    await session.execute(delete(Message).where(Message.user_id == user_id))
+    await session.execute(delete(Feedback).where(Feedback.user_id == user_id))
+    await session.execute(delete(Subscription).where(Subscription.user_id == user_id))
+    await session.execute(delete(User).where(User.id == user_id))
 
 
-async def summary(session: AsyncSession, user: User) -> tuple[int, datetime | None]:
+async def summary(session: AsyncSession, user_id: int) -> tuple[int, datetime | None]:
     """How many of the user's messages are kept, and when the oldest was sent."""
     row = (
         await session.execute(
             select(func.count(Message.id), func.min(Message.created_at)).where(
-                Message.user_id == user.id
+                Message.user_id == user_id
             )
         )
     ).one()
     return int(row[0]), row[1]
 
 
-async def export_user_data(session: AsyncSession, user: User) -> dict[str, Any]:
+async def export_user_data(session: AsyncSession, user_id: int) -> dict[str, Any]:
     """Everything kept about a user, for them to see (``/privacy`` → "Send me my data")."""
+    user = await session.get(User, user_id)
+    if user is None:
+        return {}
     messages = await session.scalars(
-        select(Message).where(Message.user_id == user.id).order_by(Message.created_at)
+        select(Message).where(Message.user_id == user_id).order_by(Message.created_at)
     )
     feedback = await session.scalars(
-        select(Feedback).where(Feedback.user_id == user.id).order_by(Feedback.created_at)
+        select(Feedback).where(Feedback.user_id == user_id).order_by(Feedback.created_at)
     )
     followed = await session.scalars(
-        select(Subscription.topic).where(Subscription.user_id == user.id).order_by(Subscription.id)
+        select(Subscription.topic).where(Subscription.user_id == user_id).order_by(Subscription.id)
     )
     return {
         "user": {

@@ -1,4 +1,4 @@
-"""Translations (gettext catalogs in ``locales/``) and locale-aware formatting with Babel.
+"""Translations (gettext catalogs in ``locales/``, compiled into the package) with Babel.
 
 Every user-facing string is marked with ``_`` (or ``N_`` where it is defined before a language
 is known) and translated per user: there is no global "current language".
@@ -10,17 +10,29 @@ import gettext
 import logging
 from functools import cache
 from pathlib import Path
-
-from babel.messages.mofile import write_mo
-from babel.messages.pofile import read_po
+from typing import Literal, get_args
+from zoneinfo import ZoneInfo
 
 from bot import PROJECT_DIR
 
 log = logging.getLogger(__name__)
 
-LANGUAGES = ("tg", "ru", "en")
-LOCALES_DIR = PROJECT_DIR / "locales"
+#: The languages the bot speaks (tg first: the default for Tajik migrants).
+Language = Literal["tg", "ru", "en"]
+LANGUAGES: tuple[Language, ...] = get_args(Language)
+#: The MRC's time zone: office hours are in it, and times are shown in it.
+TIMEZONE_NAME = "Asia/Dushanbe"
+TIMEZONE = ZoneInfo(TIMEZONE_NAME)
 DOMAIN = "messages"
+#: The catalogs translators edit (``messages.po``): in the checkout, not needed at run time.
+SOURCE_DIR = PROJECT_DIR / "locales"
+#: The compiled catalogs (``messages.mo``), package data built by ``make`` from ``SOURCE_DIR``;
+#: the bot never writes them (it may run from a read-only checkout or an installed package).
+COMPILED_DIR = Path(__file__).resolve().parent / "locales"
+
+
+class CatalogsMissing(RuntimeError):
+    """The compiled catalogs are missing (``make`` compiles them)."""
 
 
 def N_(message: str) -> str:
@@ -28,29 +40,38 @@ def N_(message: str) -> str:
     return message
 
 
-def _ensure_compiled(language: str, locales_dir: Path) -> Path | None:
-    """Compile ``messages.po`` to ``messages.mo`` if the compiled file is missing or stale."""
-    base = locales_dir / language / "LC_MESSAGES"
-    po, mo = base / f"{DOMAIN}.po", base / f"{DOMAIN}.mo"
-    if not po.exists():
-        return None
-    if not mo.exists() or mo.stat().st_mtime < po.stat().st_mtime:
-        with po.open("rb") as src:
-            catalog = read_po(src, locale=language)
-        with mo.open("wb") as dst:
-            write_mo(dst, catalog)
-    return mo
+def compiled_catalog(language: str, compiled_dir: Path = COMPILED_DIR) -> Path:
+    """The compiled catalog of ``language``."""
+    return compiled_dir / language / "LC_MESSAGES" / f"{DOMAIN}.mo"
+
+
+def check_catalogs(compiled_dir: Path = COMPILED_DIR, source_dir: Path = SOURCE_DIR) -> list[str]:
+    """Start-up check: raise ``CatalogsMissing`` if a translation is not compiled; return a
+    warning for each compiled catalog older than its source (the bot then speaks the old one)."""
+    missing = [lang for lang in LANGUAGES if not compiled_catalog(lang, compiled_dir).is_file()]
+    if missing:
+        raise CatalogsMissing(
+            f"the translations ({', '.join(missing)}) are not compiled: run 'make setup' "
+            "(or 'make i18n' after editing locales/)"
+        )
+    stale = []
+    for language in LANGUAGES:
+        source = source_dir / language / "LC_MESSAGES" / f"{DOMAIN}.po"
+        mo = compiled_catalog(language, compiled_dir)
+        if source.is_file() and mo.stat().st_mtime < source.stat().st_mtime:
+            stale.append(f"the compiled {language} catalog is older than {source}: run 'make'")
+    return stale
 
 
 @cache
-def translations(language: str, locales_dir: Path = LOCALES_DIR) -> gettext.NullTranslations:
+def translations(language: str, compiled_dir: Path = COMPILED_DIR) -> gettext.NullTranslations:
     """The catalog for ``language``; English is the source language."""
     if language not in LANGUAGES:
         raise ValueError(f"unsupported language {language!r}")
-    mo = _ensure_compiled(language, locales_dir)
-    if mo is None:
+    mo = compiled_catalog(language, compiled_dir)
+    if not mo.is_file():
         if language != "en":
-            log.warning("no catalog for %s; answering in English", language)
+            log.error("no compiled catalog for %s (run make); answering in English", language)
         return gettext.NullTranslations()
     with mo.open("rb") as fp:
         return gettext.GNUTranslations(fp)
@@ -66,6 +87,11 @@ class Translator:
     def gettext(self, message: str, **params: object) -> str:
         """Translate ``message`` and fill its ``{placeholders}``."""
         text = self._t.gettext(message)
+        return text.format(**params) if params else text
+
+    def pgettext(self, context: str, message: str, **params: object) -> str:
+        """Translate a short or ambiguous ``message`` in its ``context`` (e.g. "button")."""
+        text = self._t.pgettext(context, message)
         return text.format(**params) if params else text
 
     def ngettext(self, singular: str, plural: str, n: int, **params: object) -> str:

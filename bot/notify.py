@@ -15,30 +15,30 @@ from bot.db.base import utcnow
 from bot.db.models import NotificationRun, Subscription, User
 
 
-async def subscribe(session: AsyncSession, user: User, topic: str) -> bool:
-    """Subscribe ``user`` to ``topic``; False if they already were."""
+async def subscribe(session: AsyncSession, user_id: int, topic: str) -> bool:
+    """Subscribe the user to ``topic``; False if they already were."""
     found = await session.scalar(
-        select(Subscription.id).where(Subscription.user_id == user.id, Subscription.topic == topic)
+        select(Subscription.id).where(Subscription.user_id == user_id, Subscription.topic == topic)
     )
     if found is not None:
         return False
     # Runs started before the subscription are not for this subscriber.
     latest = await session.scalar(select(func.max(NotificationRun.id))) or 0
-    session.add(Subscription(user_id=user.id, topic=topic, last_run_id=latest))
+    session.add(Subscription(user_id=user_id, topic=topic, last_run_id=latest))
     await session.flush()
     return True
 
 
-async def unsubscribe(session: AsyncSession, user: User, topic: str) -> bool:
+async def unsubscribe(session: AsyncSession, user_id: int, topic: str) -> bool:
     """Remove the subscription; False if there was none."""
     result = await session.execute(
-        delete(Subscription).where(Subscription.user_id == user.id, Subscription.topic == topic)
+        delete(Subscription).where(Subscription.user_id == user_id, Subscription.topic == topic)
     )
     return bool(result.rowcount)  # type: ignore[attr-defined]
 
 
-async def topics_of(session: AsyncSession, user: User) -> list[str]:
-    rows = await session.scalars(select(Subscription.topic).where(Subscription.user_id == user.id))
+async def topics_of(session: AsyncSession, user_id: int) -> list[str]:
+    rows = await session.scalars(select(Subscription.topic).where(Subscription.user_id == user_id))
     return sorted(rows.all())
 
 

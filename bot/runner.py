@@ -10,25 +10,28 @@ import sys
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass
-from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 from urllib.parse import urlsplit
 
 from telegram import Update
 from telegram.error import InvalidToken, TelegramError
 
-from bot.db import Database, migrate
+from bot.assembly import (
+    StartupError,
+    build_dialogue,
+    check_translations,
+    configured_token,
+    nlu_project,
+    nlu_token,
+    prepare_database,
+)
+from bot.db import Database
 from bot.demo.chat import run_chat
 from bot.dialogue import Dialogue
-from bot.escalation.tickets import purge_closed
-from bot.history import purge_expired
-from bot.kb.service import KnowledgeBase
-from bot.kb.store import import_articles
-from bot.kb.validate import check
 from bot.nlu import NLUClient
 from bot.nlu.retrain import Retrainer, active_model
 from bot.nlu.server import RasaServer, RasaStartError
-from bot.nlu.training import NLUEnvironmentMissing, NLUProject, TrainingFailed, train
+from bot.nlu.training import NLUEnvironmentMissing, TrainingFailed, train
 from bot.settings import Settings
 
 if TYPE_CHECKING:
@@ -39,32 +42,6 @@ if TYPE_CHECKING:
     from bot.web.server import WebServer
 
 log = logging.getLogger(__name__)
-
-
-class StartupError(RuntimeError):
-    """The product could not start; the message is one line for the operator."""
-
-
-def nlu_project(settings: Settings) -> NLUProject:
-    """The Rasa project with the configured models directory."""
-    return NLUProject(models_dir=settings.models_dir)
-
-
-def token_file(settings: Settings) -> Path:
-    """Where a managed Rasa server's token is kept for ``mrc ask`` (mode 0600)."""
-    return settings.data_dir / "nlu.token"
-
-
-def nlu_token(settings: Settings) -> str:
-    """The Rasa server's token: from the settings, else a fresh one for this run."""
-    if settings.nlu_token is not None:
-        return settings.nlu_token.get_secret_value()
-    token = secrets.token_urlsafe(24)
-    path = token_file(settings)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.touch(mode=0o600, exist_ok=True)
-    path.write_text(token)
-    return token
 
 
 @asynccontextmanager
@@ -89,30 +66,6 @@ async def nlu_service(
     yield server
 
 
-async def prepare_database(settings: Settings, db: Database) -> None:
-    """Migrate, then bring the knowledge-base files into the database (staff edits are kept)."""
-    await asyncio.to_thread(migrate.upgrade, settings.database_url)
-    articles, problems = check()
-    for problem in problems:
-        log.warning("knowledge base: %s", problem)
-    broken = {problem.split(":", 1)[0] for problem in problems}
-    valid = {topic: a for topic, a in articles.items() if topic not in broken}
-    async with db.session() as session:
-        report = await import_articles(session, valid)
-        purged = await purge_expired(session, settings.message_retention_days)
-        purged += await purge_closed(session, settings.message_retention_days)
-    if purged:
-        log.info(
-            "deleted %d messages and closed tickets older than %d days",
-            purged,
-            settings.message_retention_days,
-        )
-    for name in report.conflicts:
-        log.warning(
-            "knowledge base: %s was edited by staff; the file version was not imported", name
-        )
-
-
 def _stop_on_signals(stop: asyncio.Event) -> None:
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
@@ -128,15 +81,18 @@ async def run(settings: Settings, *, demo: bool = False, stdin: TextIO = sys.std
     stop = asyncio.Event()
     _stop_on_signals(stop)
     async with AsyncExitStack() as stack:
+        check_translations()
         db = Database(settings.database_url)
         stack.push_async_callback(db.dispose)
         await prepare_database(settings, db)
         server = await stack.enter_async_context(nlu_service(settings, stack))
-        token = server.token if server else _external_token(settings)
+        token = server.token if server else configured_token(settings)
         nlu = NLUClient(settings.nlu_urls, token, settings.nlu_timeout)
         stack.push_async_callback(nlu.aclose)
-        dialogue = Dialogue(nlu, KnowledgeBase(db), settings.article_part_chars)
-        if settings.telegram_token is None or demo:
+        telegram = settings.telegram_token is not None and not demo
+        # Telegram can tell subscribers about updates (🔔 under answers).
+        dialogue = build_dialogue(settings, nlu, db, bell=telegram)
+        if not telegram:
             if settings.web_console and not demo:
                 await _first_admin(db)
                 await serve_web(settings, db, stack, ConsoleParts(server=server), required=False)
@@ -199,7 +155,8 @@ async def serve_web(
     """
     from starlette.applications import Starlette
 
-    from bot.admin.app import Console, build_console
+    from bot.admin.app import build_console
+    from bot.admin.console import Console
     from bot.web.server import WebServer
 
     if settings.web_console:
@@ -227,10 +184,6 @@ async def serve_web(
     return web
 
 
-def _external_token(settings: Settings) -> str | None:
-    return settings.nlu_token.get_secret_value() if settings.nlu_token else None
-
-
 async def _run_telegram(
     settings: Settings,
     db: Database,
@@ -246,7 +199,6 @@ async def _run_telegram(
     from bot.telegram.webrelay import TelegramRelay
 
     services = Services(settings, db, dialogue)
-    dialogue.bell = True  # Telegram can tell subscribers about updates
     application = build_application(services)
     try:
         await application.initialize()  # calls getMe: a bad token or URL fails here, fast

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from ipaddress import IPv4Network, IPv6Network, ip_network
 from pathlib import Path
 from typing import Any, Literal
 
@@ -17,8 +18,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
 from bot import PROJECT_DIR
-
-Language = Literal["tg", "ru", "en"]
+from bot.i18n import Language
 
 #: Synchronous driver names replaced by their asyncio counterparts.
 _ASYNC_DRIVERS = {
@@ -44,8 +44,8 @@ def async_database_url(url: str) -> str:
     """Return ``url`` with an asyncio driver (aiosqlite, asyncpg); raise ``ValueError`` if bad."""
     try:
         parsed = make_url(url)
-    except ArgumentError as exc:
-        raise ValueError(f"not a valid SQLAlchemy database URL ({exc})") from None
+    except ArgumentError:  # its message repeats the URL, password and all
+        raise ValueError("not a valid SQLAlchemy database URL") from None
     driver = _ASYNC_DRIVERS.get(parsed.drivername, parsed.drivername)
     if driver not in _SUPPORTED_DRIVERS:
         raise ValueError(
@@ -100,6 +100,9 @@ class Settings(BaseSettings):
     web_secret: SecretStr | None = None
     #: Send the console's cookie only over HTTPS (set it when a TLS proxy is in front).
     web_https_only: bool = False
+    #: Proxies in front of the console whose X-Forwarded-For is believed (addresses or
+    #: networks, comma-separated).
+    web_trusted_proxies: str = ""
     #: Serve the staff console (and the webhook) on web_host:web_port.
     web_console: bool = True
     #: Inbound flood control: at most this many messages and button presses per user ...
@@ -108,6 +111,10 @@ class Settings(BaseSettings):
     flood_window: float = Field(default=10.0, gt=0, le=3600)
     #: Articles longer than this many characters are shown in parts, with "Show more".
     article_part_chars: int = Field(default=1500, ge=200, le=100_000)
+    #: Seconds to wait for Telegram's answer to a call. A message whose answer does not come in
+    #: time is not sent again (it may have arrived): keep this well above Telegram's usual
+    #: answer time.
+    telegram_timeout: float = Field(default=10.0, gt=0, le=120)
     #: "typing…" is shown only when an answer takes longer than this many seconds.
     typing_delay: float = Field(default=0.5, ge=0, le=10)
 
@@ -153,6 +160,25 @@ class Settings(BaseSettings):
         for day in filter(None, (d.strip() for d in value.split(","))):
             date.fromisoformat(day)
         return value
+
+    @field_validator("web_trusted_proxies")
+    @classmethod
+    def _trusted_proxies(cls, value: str) -> str:
+        for part in filter(None, (p.strip() for p in value.split(","))):
+            try:
+                ip_network(part, strict=False)
+            except ValueError:
+                raise ValueError(f"not an address or network: {part!r}") from None
+        return value
+
+    @property
+    def trusted_proxies(self) -> tuple[IPv4Network | IPv6Network, ...]:
+        """``web_trusted_proxies`` as networks."""
+        return tuple(
+            ip_network(p.strip(), strict=False)
+            for p in self.web_trusted_proxies.split(",")
+            if p.strip()
+        )
 
     @property
     def holiday_dates(self) -> tuple[date, ...]:
@@ -208,15 +234,35 @@ class Settings(BaseSettings):
         return self.nlu_url.split(",")
 
 
+#: Settings whose value is never printed, even partly.
+_SECRETS = frozenset(
+    name for name, field in Settings.model_fields.items() if "SecretStr" in str(field.annotation)
+)
+#: Settings that are URLs: printed without their user, password and query.
+_URLS = frozenset({"database_url", "nlu_url", "webhook_url", "telegram_base_url"})
+_USERINFO = re.compile(r"(?P<scheme>[A-Za-z][A-Za-z0-9+.-]*://)[^/@\s]*@")
+_QUERY = re.compile(r"\?[^,\s]*")
+
+
+def shown(name: str, value: object) -> str | None:
+    """How a configuration error may show ``value`` of setting ``name``: ``None`` for secrets,
+    URLs without credentials or query, anything else as it is."""
+    if name in _SECRETS or "token" in name or "secret" in name or "password" in name:
+        return None
+    if name in _URLS and isinstance(value, str):
+        return repr(_QUERY.sub("?…", _USERINFO.sub(r"\g<scheme>…@", value)))
+    return repr(value) if not isinstance(value, dict) else None
+
+
 def _describe(error: dict[str, object]) -> str:
     loc = error.get("loc") or ("?",)
-    name = "MRC_" + str(loc[0]).upper() if isinstance(loc, tuple) else str(loc)
+    field = str(loc[0]) if isinstance(loc, tuple) else str(loc)
+    name = "MRC_" + field.upper()
     message = str(error.get("msg", "invalid value")).removeprefix("Value error, ")
     if error.get("type") in {"int_parsing", "int_from_float"}:
         message = "must be an integer"
-    given = error.get("input")
-    shown = "" if "TOKEN" in name or isinstance(given, dict) else f" (got {given!r})"
-    return f"{name}: {message}{shown}"
+    value = shown(field, error.get("input"))
+    return f"{name}: {message}" + (f" (got {value})" if value is not None else "")
 
 
 def load_settings(**overrides: Any) -> Settings:

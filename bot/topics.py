@@ -1,6 +1,7 @@
 """The topics the bot covers, their display titles, and the conversation intents.
 
-The keys come from ``shared/spec/topics.yml`` and are stable; titles are translated.
+The keys are those of ``topics.yml`` (the project's copy of the topic spec) and are stable;
+titles are translated.
 """
 
 from __future__ import annotations
@@ -18,25 +19,45 @@ CONVERSATION_INTENTS = (
 
 #: Topic key -> English title (the gettext message id).
 TOPIC_TITLES: dict[str, str] = {
+    # TRANSLATORS: a topic's title: a menu button, and the heading of its answers
     "pre_departure": N_("Preparing to leave"),
+    # TRANSLATORS: a topic's title: a menu button, and the heading of its answers
     "job_search_abroad": N_("Finding legal work abroad"),
+    # TRANSLATORS: a topic's title: a menu button, and the heading of its answers
     "work_patent": N_("Work patent"),
+    # TRANSLATORS: a topic's title: a menu button, and the heading of its answers
     "migration_registration": N_("Migration registration"),
+    # TRANSLATORS: a topic's title: a menu button, and the heading of its answers
     "entry_ban": N_("Entry bans"),
+    # TRANSLATORS: a topic's title: a menu button, and the heading of its answers
     "medical_exam_insurance": N_("Medical exam and insurance"),
+    # TRANSLATORS: a topic's title: a menu button, and the heading of its answers
     "language_exam": N_("Russian language exam"),
+    # TRANSLATORS: a topic's title: a menu button, and the heading of its answers
     "labour_rights": N_("Labour rights"),
+    # TRANSLATORS: a topic's title: a menu button, and the heading of its answers
     "remittances": N_("Sending money home"),
+    # TRANSLATORS: a topic's title: a menu button, and the heading of its answers
     "passport_documents": N_("Passports and documents"),
+    # TRANSLATORS: a topic's title: a menu button, and the heading of its answers
     "consulate_contacts": N_("Embassy and consulates"),
+    # TRANSLATORS: a topic's title: a menu button, and the heading of its answers
     "citizenship_tajik": N_("Tajik citizenship"),
+    # TRANSLATORS: a topic's title: a menu button, and the heading of its answers
     "citizenship_foreign": N_("Residence permits and foreign citizenship"),
+    # TRANSLATORS: a topic's title: a menu button, and the heading of its answers
     "child_born_abroad": N_("Children born abroad"),
+    # TRANSLATORS: a topic's title: a menu button, and the heading of its answers
     "family_matters": N_("Marriage, divorce and alimony"),
+    # TRANSLATORS: a topic's title: a menu button, and the heading of its answers
     "education": N_("Education and diplomas"),
+    # TRANSLATORS: a topic's title: a menu button, and the heading of its answers
     "return_reintegration": N_("Returning home"),
+    # TRANSLATORS: a topic's title: a menu button, and the heading of its answers
     "diaspora_engagement": N_("Diaspora and compatriots"),
+    # TRANSLATORS: a topic's title: a menu button, and the heading of its answers
     "mrc_services": N_("The Migrant Resource Centre"),
+    # TRANSLATORS: a topic's title: a menu button, and the heading of its answers
     "emergency_help": N_("Emergency help"),
 }
 

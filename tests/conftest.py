@@ -8,7 +8,6 @@ import pytest
 
 from bot import PROJECT_DIR
 
-SHARED_DIR = PROJECT_DIR.parent / "shared"
 _MARKERS = {"unit": "unit", "db": "db", "admin": "db", "integration": "integration"}
 
 

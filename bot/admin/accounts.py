@@ -19,7 +19,14 @@ EDITOR: Final = "editor"
 OPERATOR: Final = "operator"
 ROLES: Final = (ADMIN, EDITOR, OPERATOR)
 #: Role -> its name in the console (translated there).
-ROLE_NAMES: Final = {ADMIN: N_("administrator"), EDITOR: N_("editor"), OPERATOR: N_("operator")}
+ROLE_NAMES: Final = {
+    # TRANSLATORS: a staff console role
+    ADMIN: N_("administrator"),
+    # TRANSLATORS: a staff console role: edits articles
+    EDITOR: N_("editor"),
+    # TRANSLATORS: a staff console role: answers migrants' tickets
+    OPERATOR: N_("operator"),
+}
 MIN_PASSWORD_LENGTH: Final = 10
 
 _hasher = PasswordHasher()

@@ -15,8 +15,8 @@ from starlette.responses import RedirectResponse, Response
 from bot import notify
 from bot.admin import audit
 from bot.admin.accounts import ADMIN, EDITOR
-from bot.admin.app import route
-from bot.admin.security import any_of, console_of, require, staff_of
+from bot.admin.console import console_of, require, route, staff_of
+from bot.admin.security import any_of
 from bot.db.models import Article as ArticleRow
 from bot.dialogue.core import Choice, render_article, split_parts
 from bot.dialogue.render import to_telegram_html

@@ -10,8 +10,7 @@ from starlette.responses import Response
 
 from bot.admin import stats
 from bot.admin.accounts import ADMIN, EDITOR, OPERATOR
-from bot.admin.app import route
-from bot.admin.security import console_of, require
+from bot.admin.console import console_of, require, route
 from bot.i18n import Translator
 from bot.topics import TOPIC_TITLES
 

@@ -7,8 +7,7 @@ from starlette.responses import RedirectResponse, Response
 
 from bot.admin import audit, unanswered
 from bot.admin.accounts import ADMIN, EDITOR
-from bot.admin.app import route
-from bot.admin.security import console_of, require, staff_of
+from bot.admin.console import console_of, require, route, staff_of
 from bot.i18n import LANGUAGES, Translator
 from bot.nlu.retrain import COMPARED
 from bot.topics import INTENTS, TOPIC_TITLES

@@ -10,8 +10,8 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
 
 from bot.admin import accounts
-from bot.admin.app import route
-from bot.admin.security import client_key, console_of, csrf_ok, require
+from bot.admin.console import client_key, console_of, require, route
+from bot.admin.security import csrf_ok
 from bot.db.models import StaffAccount
 from bot.i18n import LANGUAGES
 

@@ -8,8 +8,7 @@ from starlette.responses import RedirectResponse, Response
 
 from bot.admin import accounts, audit
 from bot.admin.accounts import ADMIN, EDITOR, OPERATOR, ROLE_NAMES, ROLES
-from bot.admin.app import route
-from bot.admin.security import console_of, require, staff_of
+from bot.admin.console import console_of, require, route, staff_of
 from bot.db.models import StaffAccount
 from bot.i18n import LANGUAGES
 

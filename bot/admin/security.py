@@ -1,30 +1,25 @@
-"""Who may do what in the console: sessions, roles, CSRF tokens, login throttling, headers.
-
-Every route is wrapped in ``require(...)``: without a session it redirects to the login page,
-with the wrong role it answers 403, and a POST without the session's CSRF token is refused.
+"""The console's security primitives: the signed-in person, CSRF tokens, login throttling, the
+client's address behind trusted proxies, and strict headers. Knows nothing of the console itself
+(``bot.admin.console.require`` puts them together for every route).
 """
 
 from __future__ import annotations
 
-import functools
 import logging
 import secrets
 import time
 from collections import deque
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
-from urllib.parse import quote
+from ipaddress import IPv4Network, IPv6Network, ip_address
+from typing import Any
 
 from starlette.datastructures import MutableHeaders
 from starlette.requests import Request
-from starlette.responses import RedirectResponse, Response
+from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from bot.db.models import StaffAccount
-
-if TYPE_CHECKING:
-    from bot.admin.app import Console
 
 log = logging.getLogger(__name__)
 
@@ -115,51 +110,6 @@ async def csrf_ok(request: Request) -> bool:
     )
 
 
-def console_of(request: Request) -> Console:
-    console: Console = request.app.state.console
-    return console
-
-
-def staff_of(request: Request) -> Staff:
-    """The signed-in person (inside a ``require``-wrapped view)."""
-    staff: Staff = request.state.staff
-    return staff
-
-
-def require(*roles: str) -> Callable[[View], View]:
-    """Only signed-in staff with one of ``roles`` reach the view; POSTs need the CSRF token."""
-
-    def decorate(view: View) -> View:
-        @functools.wraps(view)
-        async def guarded(request: Request) -> Response:
-            console = console_of(request)
-            staff_id = request.session.get("staff")
-            account = None
-            if isinstance(staff_id, int):
-                async with console.db.session() as session:
-                    account = await session.get(StaffAccount, staff_id)
-                    staff = Staff.of(account) if account is not None and account.active else None
-            if account is None or staff is None:
-                request.session.pop("staff", None)
-                target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
-                return RedirectResponse(f"/login?next={quote(target)}", status_code=303)
-            request.state.staff = staff
-            if staff.role not in roles:
-                log.warning(
-                    "console: %s (%s) was refused %s %s",
-                    staff.username, staff.role, request.method, request.url.path,
-                )  # fmt: skip
-                return console.error(request, 403)
-            if request.method == "POST" and not await csrf_ok(request):
-                log.warning("console: a POST to %s without a valid CSRF token", request.url.path)
-                return console.error(request, 400)
-            return await view(request)
-
-        return guarded
-
-    return decorate
-
-
 class SecurityHeaders:
     """ASGI middleware adding ``SECURITY_HEADERS`` to every HTTP response."""
 
@@ -181,8 +131,31 @@ class SecurityHeaders:
         await self.app(scope, receive, with_headers)
 
 
-def client_key(request: Request) -> str:
-    return f"ip:{request.client.host if request.client else '?'}"
+def client_address(request: Request, trusted: tuple[IPv4Network | IPv6Network, ...] = ()) -> str:
+    """The address of the person at the other end. Behind a trusted proxy (``trusted``), the
+    nearest address in ``X-Forwarded-For`` that is not itself a trusted proxy; from anyone
+    else the header is ignored (it would let them pose as any address)."""
+
+    def is_trusted(address: str) -> bool:
+        try:
+            ip = ip_address(address)
+        except ValueError:
+            return False
+        return any(ip in network for network in trusted)
+
+    peer = request.client.host if request.client else "?"
+    if not is_trusted(peer):
+        return peer
+    forwarded = [
+        a.strip() for h in request.headers.getlist("x-forwarded-for") for a in h.split(",")
+    ]
+    for address in reversed([a for a in forwarded if a]):
+        if not is_trusted(address):
+            try:
+                return str(ip_address(address))
+            except ValueError:  # a malformed header: the proxy is all we know
+                return peer
+    return peer
 
 
 def any_of(value: Any, allowed: tuple[str, ...], default: str) -> str:

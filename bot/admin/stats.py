@@ -7,14 +7,13 @@ import statistics
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.models import Feedback, Message, Ticket
+from bot.i18n import LANGUAGES, TIMEZONE
 
-ZONE = ZoneInfo("Asia/Dushanbe")
 OUTCOMES = ("answer", "clarify", "fallback", "escalate")
 
 
@@ -39,8 +38,8 @@ class Figures:
 
 
 def _bounds(start: date, end: date) -> tuple[datetime, datetime]:
-    begin = datetime.combine(start, time.min, ZONE).astimezone(UTC)
-    finish = datetime.combine(end + timedelta(days=1), time.min, ZONE).astimezone(UTC)
+    begin = datetime.combine(start, time.min, TIMEZONE).astimezone(UTC)
+    finish = datetime.combine(end + timedelta(days=1), time.min, TIMEZONE).astimezone(UTC)
     return begin, finish
 
 
@@ -59,7 +58,7 @@ async def figures(session: AsyncSession, start: date, end: date) -> Figures:
         )
     )
     for created, language, action, article in rows:
-        local = created.astimezone(ZONE).date()
+        local = created.astimezone(TIMEZONE).date()
         out.per_day.setdefault(local, Counter())[language] += 1
         out.total += 1
         outcome = action if action in OUTCOMES else ("answer" if article else "other")
@@ -112,7 +111,7 @@ def day_bars(figures: Figures, height: float = 160.0, width: float = 720.0) -> l
     bars = []
     for i, day in enumerate(days):
         y = height
-        for language in ("tg", "ru", "en"):
+        for language in LANGUAGES:
             value = figures.per_day.get(day, Counter())[language]
             if not value:
                 continue

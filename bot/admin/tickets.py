@@ -11,9 +11,9 @@ from starlette.responses import RedirectResponse, Response
 
 from bot.admin import audit
 from bot.admin.accounts import ADMIN, OPERATOR
-from bot.admin.app import route
+from bot.admin.console import console_of, require, route, staff_of
 from bot.admin.relay import Delivery
-from bot.admin.security import any_of, console_of, require, staff_of
+from bot.admin.security import any_of
 from bot.db.base import utcnow
 from bot.db.models import Ticket
 from bot.escalation import tickets

@@ -18,10 +18,15 @@ from bot.i18n import N_
 LOW_CONFIDENCE = 0.6
 #: Why a message is in the inbox -> its name in the console (translated there).
 REASON_NAMES = {
+    # TRANSLATORS: why a message is in the staff console's inbox of unanswered questions
     "fallback": N_("not understood"),
+    # TRANSLATORS: why a message is in the unanswered inbox
     "clarify": N_("asked to clarify"),
+    # TRANSLATORS: why a message is in the unanswered inbox
     "low_confidence": N_("answered unsure"),
+    # TRANSLATORS: why a message is in the unanswered inbox: the person pressed 👎
     "disliked": N_("got 👎"),
+    # TRANSLATORS: why a message is in the unanswered inbox
     "out_of_scope": N_("out of scope"),
 }
 REASONS = tuple(REASON_NAMES)

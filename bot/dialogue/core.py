@@ -15,14 +15,25 @@ Actions:
 from __future__ import annotations
 
 import logging
-import re
 import unicodedata
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
+from enum import StrEnum
 from typing import Protocol
 
 from babel import Locale
 
-from bot.i18n import LANGUAGES, Translator
+from bot.dialogue.payloads import (
+    ChooseLanguage,
+    OpenCategory,
+    OpenMenu,
+    OpenTopic,
+    Payload,
+    ShowMore,
+    Subscribe,
+    TalkToPerson,
+    Vote,
+)
+from bot.i18n import Translator
 from bot.kb.store import Answer
 from bot.lang import detect_language
 from bot.nlu import NLUClient, NLUError, NLUResult
@@ -32,10 +43,11 @@ log = logging.getLogger(__name__)
 
 #: Longer messages are cut to this many characters before they are understood.
 MAX_MESSAGE_CHARS = 2000
-#: Below this confidence the bot does not answer; the same as the FallbackClassifier's
-#: threshold in config.yml (tuned on the development split).
+#: Below this confidence the bot does not answer. The same number is the FallbackClassifier's
+#: threshold in config.yml (tuned on the development split; a test keeps the two equal).
 MIN_CONFIDENCE = 0.4
-#: Emergencies are acted on at a lower confidence: a false alarm costs less than a miss.
+#: Emergencies are acted on at a lower confidence when they rank first (a false alarm costs
+#: less than a miss), and at MIN_CONFIDENCE when another intent ranks above them.
 EMERGENCY_CONFIDENCE = 0.25
 #: Topics within this distance of the best one are offered together ("Did you mean ...?").
 CLARIFY_MARGIN = 0.25
@@ -48,17 +60,37 @@ SMALLTALK = ("greet", "goodbye", "thanks", "bot_challenge")
 #: language identification is at least this sure and the message has at least this many words.
 SWITCH_CONFIDENCE = 0.6
 SWITCH_MIN_WORDS = 3
-_PAYLOAD = re.compile(
-    r"^(?:(topic|more|fb|cat|lang):([a-z_]{2,40})(?::(\d{1,2}|up|down))?|(human|menu))$"
-)
+
+
+class Action(StrEnum):
+    """What the bot did with a message or a button (kept with each message, for staff)."""
+
+    ANSWER = "answer"
+    CLARIFY = "clarify"
+    FALLBACK = "fallback"
+    SMALLTALK = "smalltalk"
+    OUT_OF_SCOPE = "out_of_scope"
+    ESCALATE = "escalate"
+    MENU = "menu"
+    LANGUAGE = "language"
+    FEEDBACK = "feedback"
+
+
+class HandOff(StrEnum):
+    """Why a conversation goes to a person."""
+
+    #: The user asked for a person: the ticket's confirmation is the reply.
+    REQUEST = "request"
+    #: The user is in danger: the emergency contacts first, then a person at once.
+    EMERGENCY = "emergency"
 
 
 @dataclass(frozen=True, slots=True)
 class Choice:
-    """A button (or a numbered choice in the terminal): a label and an opaque payload."""
+    """A button (or a numbered choice in the terminal): a label and what it asks for."""
 
     label: str
-    payload: str
+    payload: Payload
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,17 +101,25 @@ class Reply:
     language: str
     intent: str | None = None
     confidence: float = 0.0
-    action: str = "fallback"
+    action: Action = Action.FALLBACK
     #: The topic whose article is shown, if any.
     article: str | None = None
     #: Topics offered as choices (clarify, fallback, related).
     candidates: tuple[str, ...] = ()
     choices: tuple[Choice, ...] = ()
-    escalate: bool = False
+    #: Set when the conversation goes to a person, and why.
+    handoff: HandOff | None = None
+    #: The 👍/👎 the user gave (for the channel to keep).
+    vote: Vote | None = None
     #: True when a dependency (the NLU) failed and the reply is a degraded one.
     degraded: bool = False
     #: The language the message was written in, when it could be told.
     detected: str | None = None
+
+    @property
+    def escalate(self) -> bool:
+        """Whether the conversation goes to a person."""
+        return self.handoff is not None
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,7 +138,6 @@ class Conversation:
     #: The last question the user wrote (what a person is asked about if they ask for one).
     last_question: str | None = None
     last_topic: str | None = None
-    feedback: list[tuple[str, bool]] = field(default_factory=list)
 
 
 class Articles(Protocol):
@@ -153,12 +192,12 @@ def split_parts(body: str, limit: int = MAX_PART_CHARS) -> list[str]:
 
 def menu_choice(t: Translator) -> Choice:
     """The "Topics" button (every channel's way back to the menu)."""
-    return Choice(t.gettext("Topics"), "menu")
+    return Choice(t.pgettext("button", "Topics"), OpenMenu())
 
 
 def human_choice(t: Translator) -> Choice:
     """The "Talk to a person" button."""
-    return Choice(t.gettext("Talk to a person"), "human")
+    return Choice(t.pgettext("button", "Talk to a person"), TalkToPerson())
 
 
 def language_name(language: str) -> str:
@@ -168,7 +207,7 @@ def language_name(language: str) -> str:
 
 def topic_choice(t: Translator, topic: str) -> Choice:
     """A button that opens ``topic``."""
-    return Choice(t.gettext(TOPIC_TITLES[topic]), f"topic:{topic}")
+    return Choice(t.gettext(TOPIC_TITLES[topic]), OpenTopic(topic))
 
 
 def render_article(
@@ -176,7 +215,7 @@ def render_article(
     t: Translator,
     part: int,
     part_chars: int,
-    action: str = "answer",
+    action: Action = Action.ANSWER,
     bell: bool = False,
 ) -> tuple[str, tuple[Choice, ...], tuple[str, ...]]:
     """One part of an article as the user sees it: ``(markdown text, buttons, related)``. The
@@ -198,22 +237,23 @@ def render_article(
         f"**{answer.title}**" if part == 0 else f"**{answer.title}** ({part + 1}/{len(parts)})"
     )
     lines.append(parts[part])
+    last = part + 1 >= len(parts)
     choices: list[Choice] = []
-    if part + 1 < len(parts):
-        choices.append(Choice(t.gettext("Show more"), f"more:{topic}:{part + 1}"))
+    if not last:
+        choices.append(Choice(t.pgettext("button", "Show more"), ShowMore(topic, part + 1)))
     related = [r for r in answer.related if r in TOPIC_TITLES][:3]
     choices += [topic_choice(t, r) for r in related]
-    if part + 1 >= len(parts):
+    if last:
         lines.append(t.gettext("Was this helpful?"))
         choices += [
-            Choice(t.gettext("👍 Yes"), f"fb:{topic}:up"),
-            Choice(t.gettext("👎 No"), f"fb:{topic}:down"),
+            Choice(t.pgettext("feedback button", "👍 Yes"), Vote(topic, helpful=True)),
+            Choice(t.pgettext("feedback button", "👎 No"), Vote(topic, helpful=False)),
         ]
         if bell:
-            choices.append(Choice(t.gettext("🔔 Tell me when this changes"), f"sub:{topic}"))
-    if action == "escalate":
+            choices.append(Choice(t.gettext("🔔 Tell me when this changes"), Subscribe(topic)))
+    if action is Action.ESCALATE:
         choices.insert(0, human_choice(t))
-    elif part + 1 >= len(parts):
+    elif last:
         choices.append(human_choice(t))  # a person is always one tap away
     return "\n\n".join(lines), tuple(choices), tuple(related)
 
@@ -222,14 +262,18 @@ class Dialogue:
     """The dialogue policy; one instance serves every user and channel."""
 
     def __init__(
-        self, nlu: NLUClient, articles: Articles, part_chars: int = MAX_PART_CHARS
+        self,
+        nlu: NLUClient,
+        articles: Articles,
+        part_chars: int = MAX_PART_CHARS,
+        bell: bool = False,
     ) -> None:
         self.nlu = nlu
         self.articles = articles
         #: Articles longer than this are shown in parts, with "Show more".
         self.part_chars = part_chars
-        #: Offer "🔔 Tell me when this changes" under answers (set by channels that notify).
-        self.bell = False
+        #: Offer "🔔 Tell me when this changes" under answers (channels that can notify).
+        self.bell = bell
 
     def greeting(self, language: str) -> Reply:
         """The greeting that opens a conversation."""
@@ -239,7 +283,7 @@ class Dialogue:
             language,
             "greet",
             1.0,
-            "smalltalk",
+            Action.SMALLTALK,
             choices=(menu_choice(t),),
         )
 
@@ -272,7 +316,7 @@ class Dialogue:
             return Reply(
                 t.gettext("Please write your question in words."),
                 language,
-                action="fallback",
+                action=Action.FALLBACK,
                 detected=detected,
             )
         try:
@@ -283,7 +327,7 @@ class Dialogue:
         reply = await self._decide(t, cleaned, result, conversation)
         if reply.intent not in SMALLTALK and reply.intent != "request_human":
             conversation.last_question = cleaned
-        if reply.action == "fallback":
+        if reply.action is Action.FALLBACK:
             conversation.failed_in_row += 1
         else:
             conversation.failed_in_row = 0
@@ -292,7 +336,7 @@ class Dialogue:
         if switch_to:
             offer = Choice(
                 t.gettext("Always answer in {language}", language=language_name(switch_to)),
-                f"lang:{switch_to}",
+                ChooseLanguage(switch_to),
             )
             reply = replace(reply, choices=(*reply.choices, offer))
         return replace(reply, detected=detected)
@@ -306,25 +350,19 @@ class Dialogue:
         top, confidence = ranking[0] if ranking else (None, 0.0)
         base = Understood(top, confidence)
         emergency = dict(ranking).get("emergency_help", 0.0)
-        if emergency >= EMERGENCY_CONFIDENCE and (top == "emergency_help" or emergency >= 0.4):
-            return await self._answer(t, "emergency_help", base, action="escalate")
+        if emergency >= EMERGENCY_CONFIDENCE and (
+            top == "emergency_help" or emergency >= MIN_CONFIDENCE
+        ):
+            return await self._answer(t, "emergency_help", base, handoff=HandOff.EMERGENCY)
         if top is None or confidence < MIN_CONFIDENCE:
             return await self._fallback(t, text, base, conversation)
         if top == "request_human":
-            message = self._handing_over(t)
-            return Reply(
-                message,
-                t.language,
-                action="escalate",
-                escalate=True,
-                intent=base.intent,
-                confidence=base.confidence,
-            )
+            return self._hand_over(t, base)
         if top in SMALLTALK:
             return Reply(
                 self._smalltalk(t, top),
                 t.language,
-                action="smalltalk",
+                action=Action.SMALLTALK,
                 intent=base.intent,
                 confidence=base.confidence,
             )
@@ -336,7 +374,7 @@ class Dialogue:
             return Reply(
                 message,
                 t.language,
-                action="out_of_scope",
+                action=Action.OUT_OF_SCOPE,
                 choices=(menu_choice(t),),
                 intent=base.intent,
                 confidence=base.confidence,
@@ -355,9 +393,10 @@ class Dialogue:
         t: Translator,
         topic: str,
         base: Understood,
-        action: str = "answer",
+        handoff: HandOff | None = None,
         part: int = 0,
     ) -> Reply:
+        action = Action.ESCALATE if handoff else Action.ANSWER
         answer = await self.articles.article(topic, t.language)
         if answer is None:
             message = t.gettext(
@@ -369,8 +408,7 @@ class Dialogue:
                 message,
                 t.language,
                 action=action,
-                article=None,
-                escalate=action == "escalate",
+                handoff=handoff,
                 intent=base.intent,
                 confidence=base.confidence,
             )
@@ -382,9 +420,20 @@ class Dialogue:
             article=topic,
             candidates=related,
             choices=choices,
-            escalate=action == "escalate",
+            handoff=handoff,
             intent=base.intent,
             confidence=base.confidence,
+        )
+
+    def _hand_over(self, t: Translator, base: Understood | None = None) -> Reply:
+        """A request for a person (the channel opens the ticket and confirms it)."""
+        return Reply(
+            t.gettext("I will pass your question to a person from the MRC."),
+            t.language,
+            action=Action.ESCALATE,
+            handoff=HandOff.REQUEST,
+            intent=base.intent if base else None,
+            confidence=base.confidence if base else 0.0,
         )
 
     def _clarify(self, t: Translator, topics: list[str], base: Understood) -> Reply:
@@ -393,7 +442,7 @@ class Dialogue:
         return Reply(
             message,
             t.language,
-            action="clarify",
+            action=Action.CLARIFY,
             candidates=tuple(topics),
             choices=(*choices, human_choice(t)),
             intent=base.intent,
@@ -421,7 +470,7 @@ class Dialogue:
         return Reply(
             message,
             t.language,
-            action="fallback",
+            action=Action.FALLBACK,
             candidates=tuple(found),
             choices=tuple(choices),
             intent=base.intent,
@@ -442,7 +491,7 @@ class Dialogue:
         return Reply(
             message,
             t.language,
-            action="fallback",
+            action=Action.FALLBACK,
             candidates=tuple(found),
             choices=(*choices, menu_choice(t)),
             degraded=True,
@@ -450,81 +499,71 @@ class Dialogue:
         )
 
     async def press(
-        self, payload: str, language: str, conversation: Conversation | None = None
+        self, payload: Payload, language: str, conversation: Conversation | None = None
     ) -> Reply:
-        """The reply to a button (or a numbered choice); forged or stale payloads change nothing."""
+        """The reply to a button (or a numbered choice). A payload that is not the dialogue's
+        (a channel's own) is answered as an expired button; it changes nothing."""
         conversation = conversation or Conversation()
         t = Translator(language)
-        match = _PAYLOAD.fullmatch(payload)
-        if (
-            match is None
-            or (match.group(1) in {"topic", "more", "fb"} and match.group(2) not in TOPICS)
-            or (match.group(1) == "cat" and match.group(2) not in CATEGORIES)
-            or (match.group(1) == "lang" and match.group(2) not in LANGUAGES)
-            or (match.group(3) is not None and match.group(1) not in {"more", "fb"})
-            or (match.group(1) == "more" and not (match.group(3) or "").isdigit())
-            or (match.group(1) == "fb" and match.group(3) not in {"up", "down"})
-        ):
-            return Reply(
-                t.gettext("This button has expired. Please write your question again."),
-                language,
-                action="fallback",
-                choices=(menu_choice(t),),
-            )
-        kind, topic, extra = match.group(1) or match.group(4), match.group(2), match.group(3)
-        if kind == "menu":
-            return self.menu(language)
-        if kind == "cat":
-            title, topics = CATEGORIES[topic]
-            choices = (*(topic_choice(t, k) for k in topics), self._back_choice(t))
-            message = t.gettext("{category}: choose a topic.", category=t.gettext(title))
-            return Reply(message, language, action="menu", choices=choices)
-        if kind == "lang":
-            t = Translator(topic)
-            message = t.gettext(
-                "I will answer in {language} from now on.", language=language_name(topic)
-            )
-            return Reply(message, topic, action="language", choices=(menu_choice(t),))
-        if kind == "human":
-            message = self._handing_over(t)
-            return Reply(message, language, action="escalate", escalate=True)
-        if kind == "fb":
-            conversation.feedback.append((topic, extra == "up"))
-            if extra == "up":
-                return Reply(t.gettext("Thank you for your feedback!"), language, action="feedback")
-            message = t.gettext("Thank you. Would you like to talk to a person from the MRC?")
-            return Reply(
-                message,
-                language,
-                action="feedback",
-                choices=(human_choice(t), menu_choice(t)),
-            )
-        part = int(extra) if kind == "more" and extra and extra.isdigit() else 0
-        reply = await self._answer(t, topic, Understood(topic, 1.0), part=part)
-        conversation.last_topic = topic
-        category = category_of(topic)
-        if kind == "topic" and category:
-            reply = replace(
-                reply, choices=(*reply.choices, self._back_choice(t, f"cat:{category}"))
-            )
-        return reply
+        match payload:
+            case OpenMenu():
+                return self.menu(language)
+            case OpenCategory(category):
+                title, topics = CATEGORIES[category]
+                back = Choice(t.pgettext("button", "⬅️ Back"), OpenMenu(in_place=True))
+                choices = (*(topic_choice(t, k) for k in topics), back)
+                message = t.gettext("{category}: choose a topic.", category=t.gettext(title))
+                return Reply(message, language, action=Action.MENU, choices=choices)
+            case ChooseLanguage(chosen):
+                t = Translator(chosen)
+                message = t.gettext(
+                    "I will answer in {language} from now on.", language=language_name(chosen)
+                )
+                return Reply(message, chosen, action=Action.LANGUAGE, choices=(menu_choice(t),))
+            case TalkToPerson():
+                return self._hand_over(t)
+            case Vote(_, helpful):
+                if helpful:
+                    message = t.gettext("Thank you for your feedback!")
+                    return Reply(message, language, action=Action.FEEDBACK, vote=payload)
+                message = t.gettext("Thank you. Would you like to talk to a person from the MRC?")
+                return Reply(
+                    message,
+                    language,
+                    action=Action.FEEDBACK,
+                    choices=(human_choice(t), menu_choice(t)),
+                    vote=payload,
+                )
+            case OpenTopic(topic) | ShowMore(topic):
+                part = payload.part if isinstance(payload, ShowMore) else 0
+                reply = await self._answer(t, topic, Understood(topic, 1.0), part=part)
+                conversation.last_topic = topic
+                home = category_of(topic)
+                if isinstance(payload, OpenTopic) and home:
+                    back = Choice(t.pgettext("button", "⬅️ Back"), OpenCategory(home))
+                    reply = replace(reply, choices=(*reply.choices, back))
+                return reply
+        return self.expired(language)
+
+    def expired(self, language: str) -> Reply:
+        """The reply to a button the bot cannot honour (forged, stale, another channel's)."""
+        t = Translator(language)
+        return Reply(
+            t.gettext("This button has expired. Please write your question again."),
+            language,
+            action=Action.FALLBACK,
+            choices=(menu_choice(t),),
+        )
 
     def menu(self, language: str) -> Reply:
-        """The topic menu: categories first, then their topics."""
+        """The topic menu: categories first, then their topics (both replaced in place)."""
         t = Translator(language)
         choices = tuple(
-            Choice(t.gettext(title), f"cat:{key}") for key, (title, _) in CATEGORIES.items()
+            Choice(t.gettext(title), OpenCategory(key, in_place=True))
+            for key, (title, _) in CATEGORIES.items()
         )
         message = t.gettext("Choose a subject:")
-        return Reply(message, language, action="menu", choices=(*choices, human_choice(t)))
-
-    @staticmethod
-    def _back_choice(t: Translator, payload: str = "menu") -> Choice:
-        return Choice(t.gettext("⬅️ Back"), payload)
-
-    @staticmethod
-    def _handing_over(t: Translator) -> str:
-        return t.gettext("I will pass your question to a person from the MRC.")
+        return Reply(message, language, action=Action.MENU, choices=(*choices, human_choice(t)))
 
     @staticmethod
     def _smalltalk(t: Translator, intent: str) -> str:

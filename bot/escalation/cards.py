@@ -18,16 +18,34 @@ from bot.escalation.hours import OfficeHours
 from bot.i18n import N_, Translator
 from bot.topics import TOPIC_TITLES
 
-PRIORITY_NAMES = (N_("normal"), N_("high"), N_("urgent"))
+PRIORITY_NAMES = (
+    # TRANSLATORS: a ticket's priority
+    N_("normal"),
+    # TRANSLATORS: a ticket's priority
+    N_("high"),
+    # TRANSLATORS: a ticket's priority
+    N_("urgent"),
+)
 PRIORITY_MARKS = ("🟢", "🟠", "🔴")
 #: Who wrote a line of a transcript -> its name for staff.
 AUTHOR_NAMES = {
+    # TRANSLATORS: who wrote a line of a ticket's transcript (staff console and staff group)
     "migrant": N_("migrant"),
+    # TRANSLATORS: who wrote a line of a ticket's transcript
     "operator": N_("operator"),
+    # TRANSLATORS: who wrote a line of a ticket's transcript: an operator's internal note
     "note": N_("note"),
+    # TRANSLATORS: who wrote a line of a ticket's transcript: the bot itself
     "bot": N_("bot"),
 }
-STATUS_NAMES = {"waiting": N_("waiting"), "in_progress": N_("in progress"), "closed": N_("closed")}
+STATUS_NAMES = {
+    # TRANSLATORS: a ticket's status: nobody has answered yet
+    "waiting": N_("waiting"),
+    # TRANSLATORS: a ticket's status: an operator has answered
+    "in_progress": N_("in progress"),
+    # TRANSLATORS: a ticket's status
+    "closed": N_("closed"),
+}
 
 
 def topic_title(ticket: Ticket, staff: Translator) -> str:
@@ -52,6 +70,7 @@ def handoff_card(
     understood = t.gettext(TOPIC_TITLES.get(ticket.intent, ticket.intent)) if ticket.intent else "—"
     confidence = f"{ticket.confidence:.2f}" if ticket.confidence is not None else "—"
     lines = [
+        # TRANSLATORS: the heading of a ticket's card in the staff group
         "<b>" + html.escape(t.gettext("New ticket #{number}", number=ticket.id)) + "</b>",
         html.escape(
             t.gettext(
@@ -70,13 +89,16 @@ def handoff_card(
             )
         ),
         html.escape(
+            # TRANSLATORS: on a ticket's card: when it was opened, how long the migrant waited
             t.gettext("Opened {opened}, waiting {waited}.", opened=opened, waited=waited(ticket, t))
         ),
         "",
+        # TRANSLATORS: on a ticket's card, before the migrant's question
         "<b>" + html.escape(t.gettext("Question:")) + "</b>",
         "<blockquote>" + html.escape(ticket.question or "—") + "</blockquote>",
     ]
     if turns:
+        # TRANSLATORS: on a ticket's card, before the last messages of the conversation
         lines.append("<b>" + html.escape(t.gettext("Last turns:")) + "</b>")
         for turn in turns:
             answer = turn.article or turn.action
@@ -97,6 +119,7 @@ def queue_text(tickets: Sequence[Ticket], staff: Translator) -> str:
     """The open tickets, most urgent and longest waiting first (Telegram HTML)."""
     if not tickets:
         return html.escape(staff.gettext("No open tickets."))
+    # TRANSLATORS: the heading of /queue in the staff group
     lines = ["<b>" + html.escape(staff.gettext("Open tickets:")) + "</b>"]
     for ticket in tickets:
         lines.append(html.escape(f"{topic_title(ticket, staff)} · {waited(ticket, staff)}"))

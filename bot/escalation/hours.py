@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from bot.i18n import TIMEZONE_NAME
+
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
 
@@ -60,7 +62,7 @@ def parse_windows(spec: str) -> tuple[Window, ...]:
 class OfficeHours:
     """When operators answer, in the office's time zone."""
 
-    def __init__(self, spec: str, holidays: tuple[date, ...] = (), zone: str = "Asia/Dushanbe"):
+    def __init__(self, spec: str, holidays: tuple[date, ...] = (), zone: str = TIMEZONE_NAME):
         self.windows = parse_windows(spec)
         self.holidays = frozenset(holidays)
         self.zone = ZoneInfo(zone)

@@ -2,7 +2,12 @@
 
 Concurrency: opening a ticket locks the migrant's row (``SELECT ... FOR UPDATE`` on
 PostgreSQL; SQLite's write transactions are already serial), and a partial unique index allows
-one open ticket per migrant, so two workers never open two tickets or two topics for one person.
+one open ticket per migrant, so two workers never open two tickets for one person. The staff
+topic is created outside any transaction and kept compare-and-set (``set_thread``), so two
+workers never keep two topics for one person either.
+
+Nothing here talks to Telegram: a channel commits first, then sends (``close_ticket`` returns
+what the channel needs to tell the migrant and the staff topic).
 """
 
 from __future__ import annotations
@@ -15,9 +20,10 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.db import Database
 from bot.db.base import utcnow
 from bot.db.models import Message, Ticket, TicketEntry, User
 
@@ -104,6 +110,47 @@ async def close(session: AsyncSession, ticket: Ticket, resolution: str) -> None:
     ticket.status = "closed"
     ticket.closed_at = utcnow()
     ticket.resolution = resolution[:200] or None
+
+
+@dataclass(frozen=True)
+class Closed:
+    """A ticket just closed (committed), with what the channel needs to tell people."""
+
+    ticket: Ticket
+    #: The migrant's id on their channel, their language, and their staff topic.
+    external_id: str
+    language: str
+    thread: int | None
+
+
+async def close_ticket(db: Database, ticket_id: int, resolution: str) -> Closed | None:
+    """Close the ticket and commit; ``None`` if it is not open. The one way tickets are closed
+    by staff, from the staff group (``/close``) or the console."""
+    async with db.session() as session:
+        ticket = await session.get(Ticket, ticket_id, with_for_update=True)
+        if ticket is None or ticket.status not in OPEN:
+            return None
+        user = await session.get(User, ticket.user_id)
+        assert user is not None
+        await close(session, ticket, resolution)
+        return Closed(
+            ticket, user.external_id, user.language or ticket.language, user.staff_thread_id
+        )
+
+
+async def set_thread(db: Database, user_id: int, seen: int | None, thread: int) -> int | None:
+    """Keep ``thread`` as the user's staff topic if the row still has ``seen`` (what was read
+    before the topic was created, outside any lock); else return the topic another worker kept
+    meanwhile (the caller drops its own)."""
+    async with db.session() as session:
+        result = await session.execute(
+            update(User)
+            .where(User.id == user_id, User.staff_thread_id.is_not_distinct_from(seen))
+            .values(staff_thread_id=thread)
+        )
+        if result.rowcount:  # type: ignore[attr-defined]
+            return thread
+        return await session.scalar(select(User.staff_thread_id).where(User.id == user_id))
 
 
 async def queue(session: AsyncSession) -> Sequence[Ticket]:

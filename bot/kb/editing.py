@@ -16,13 +16,12 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
-from bot import PROJECT_DIR
 from bot.db.models import Article as ArticleRow
 from bot.db.models import ArticleRevision, ArticleTranslation
 from bot.i18n import LANGUAGES
 from bot.kb.files import Translation
 from bot.kb.store import export_articles, to_article
-from bot.kb.validate import MAX_BODY, MAX_TITLE, _article_problems
+from bot.kb.validate import MAX_BODY, MAX_TITLE, article_problems
 
 
 class EditError(ValueError):
@@ -101,7 +100,7 @@ async def save_draft(
 ) -> dict[str, tuple[dict[str, Any], dict[str, Any]]]:
     """Keep ``edits`` (language -> title, body) as drafts; return the languages that changed,
     with their state before and after (for the audit log)."""
-    changed = {}
+    changed: dict[str, tuple[dict[str, Any], dict[str, Any]]] = {}
     for language, (title, body) in edits.items():
         if language not in LANGUAGES:
             raise EditError(f"unknown language {language!r}")
@@ -138,7 +137,7 @@ async def problems_if_published(session: AsyncSession, row: ArticleRow) -> list[
         )
     others = await export_articles(session)
     others[row.topic] = article
-    return _article_problems(article, others, PROJECT_DIR.parent)
+    return article_problems(article, others)
 
 
 async def publish(

@@ -18,6 +18,8 @@ from bot import PROJECT_DIR
 from bot.i18n import LANGUAGES
 
 KB_DIR = PROJECT_DIR / "knowledge_base"
+#: Copies of the documents facts cite (``document: sources/<file>``); not an article.
+SOURCES = "sources"
 
 
 class KBFormatError(ValueError):
@@ -156,7 +158,7 @@ def load_all(kb_dir: Path = KB_DIR) -> tuple[dict[str, Article], list[str]]:
     """Every article under ``kb_dir`` by topic, and the problems of files that could not be read."""
     articles: dict[str, Article] = {}
     problems: list[str] = []
-    for folder in sorted(p for p in kb_dir.iterdir() if p.is_dir()):
+    for folder in sorted(p for p in kb_dir.iterdir() if p.is_dir() and p.name != SOURCES):
         try:
             article = load_article(folder)
         except KBFormatError as exc:

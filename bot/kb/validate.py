@@ -2,9 +2,10 @@
 
 Checks, one problem per line, named by topic and language:
 
-- every required topic (``shared/spec/topics.yml``, ``bot.topics``) has an article with a
-  published translation in tg, ru and en;
-- sources: at least one, each with a well-formed ``url`` or an existing ``document``; every
+- every required topic (``topics.yml``, ``bot.topics``) has an article with a published
+  translation in tg, ru and en;
+- sources: at least one, each with a well-formed ``url`` or a ``document`` that exists under
+  ``knowledge_base/`` (``sources/<file>``); every
   fact names a known source; every group of digits in a body (numbers, phones, fees, years,
   law numbers) belongs to a fact; uncertain facts mean ``needs_staff_review``;
 - related topics exist; review dates are present and in order;
@@ -18,7 +19,6 @@ import re
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from bot import PROJECT_DIR
 from bot.i18n import LANGUAGES
 from bot.kb.files import KB_DIR, Article, load_all
 from bot.lang import detect_language
@@ -33,6 +33,12 @@ _HTML_TAG = re.compile(r"</?[a-zA-Z][^>]*>")
 def _url_ok(url: str) -> bool:
     parts = urlsplit(url)
     return parts.scheme in {"http", "https"} and bool(parts.netloc) and " " not in url
+
+
+def _document_ok(kb_dir: Path, document: str) -> bool:
+    """A cited document exists inside the knowledge base (never a path leading out of it)."""
+    path = (kb_dir / document).resolve()
+    return path.is_file() and path.is_relative_to(kb_dir.resolve())
 
 
 def _markdown_problems(body: str) -> list[str]:
@@ -60,24 +66,25 @@ def _markdown_problems(body: str) -> list[str]:
 def validate(
     articles: dict[str, Article],
     required: tuple[str, ...] = TOPICS,
-    shared_root: Path = PROJECT_DIR.parent,
+    kb_dir: Path = KB_DIR,
 ) -> list[str]:
     """Every problem found, one line each; an empty list means the knowledge base is valid."""
     problems = [f"{topic}: no article" for topic in required if topic not in articles]
     for topic, article in sorted(articles.items()):
-        problems += [f"{topic}: {p}" for p in _article_problems(article, articles, shared_root)]
+        problems += [f"{topic}: {p}" for p in article_problems(article, articles, kb_dir)]
     return problems
 
 
 def check(kb_dir: Path = KB_DIR) -> tuple[dict[str, Article], list[str]]:
     """Read the articles under ``kb_dir`` and validate them: ``(articles, problems)``."""
     articles, problems = load_all(kb_dir)
-    return articles, problems + validate(articles)
+    return articles, problems + validate(articles, kb_dir=kb_dir)
 
 
-def _article_problems(
-    article: Article, articles: dict[str, Article], shared_root: Path
+def article_problems(
+    article: Article, articles: dict[str, Article], kb_dir: Path = KB_DIR
 ) -> list[str]:
+    """The problems of one article (``articles``: every article, for related topics)."""
     problems = []
     if article.topic not in TOPICS:
         problems.append("not a topic of bot.topics (add it there and to the NLU first)")
@@ -89,7 +96,7 @@ def _article_problems(
             problems.append(f"source {source.id}: needs a url or a document")
         if source.url is not None and not _url_ok(source.url):
             problems.append(f"source {source.id}: malformed url {source.url!r}")
-        if source.document is not None and not (shared_root / source.document).exists():
+        if source.document is not None and not _document_ok(kb_dir, source.document):
             problems.append(f"source {source.id}: document {source.document} not found")
     covered: set[str] = set()
     for fact in article.facts:

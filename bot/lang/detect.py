@@ -20,9 +20,8 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Literal
 
+from bot.i18n import LANGUAGES, Language
 from nlu_components.normalize import normalize
-
-Language = Literal["tg", "ru", "en"]
 
 TAJIK_LETTERS = re.compile("[ҳҷқғӯӣҲҶҚҒӮӢљњїќўѓ]")
 _LATIN = re.compile("[a-zA-Z]")
@@ -115,7 +114,7 @@ def detect_language(text: str) -> LanguageGuess:
         elif guess in _LATIN_RUSSIAN_LIKE:
             scores["ru"] += probability
     else:
-        guess, probability = _langid(text, ("tg", "ru", "en"))
+        guess, probability = _langid(text, LANGUAGES)
         # py3langid is unreliable on a few words ("оператор лозим"): trust it less there.
         weight = 2.0 if len(words) >= 4 else 1.0
         scores[guess] += weight * probability  # type: ignore[index]

@@ -1,4 +1,4 @@
-"""``mrc nlu eval``: the served model on the held-out test set and the shared evaluation data.
+"""``mrc nlu eval``: the served model on the held-out test set and the evaluation data.
 
 Everything goes through the Rasa server's HTTP API, as the bot uses it. Reported:
 
@@ -7,7 +7,8 @@ Everything goes through the Rasa server's HTTP API, as the bot uses it. Reported
 - accuracy per form (tg_cyrl, tg_plain, tg_latn, ru_cyrl, ru_latn, en, tg_ru_mixed) and per
   language, and the urgent recall (emergency_help and request_human recognised);
 - the out-of-scope false-accept rate (inputs answered with a topic) on CLINC150 ``oos_test``
-  and SIB-200 ``test`` (tg, ru, en; travel left out), which are for evaluation only;
+  and SIB-200 ``test`` (tg, ru, en; travel left out), which are for evaluation only
+  (``tests/nlu/eval-data``, :mod:`bot.nlu.evaldata`);
 - language identification accuracy on SIB-200 ``test``;
 - entity precision, recall and F1 (country, city) on the test set's annotations.
 
@@ -30,6 +31,7 @@ from bot.dialogue.core import EMERGENCY_CONFIDENCE
 from bot.lang import detect_language
 from bot.nlu.client import NLUClient
 from bot.nlu.data import examples_in
+from bot.nlu.evaldata import EVAL_DIR, SIB_LANGUAGES, clinc_oos_test, sib_rows
 from bot.nlu.server import serving
 from bot.nlu.training import NLUProject
 from bot.topics import INTENTS, TOPICS
@@ -39,7 +41,6 @@ TEST_SET = Path("tests") / "nlu" / "test_nlu.yml"
 TEST_FORMS = Path("tests") / "nlu" / "test_forms.tsv"
 FORM_LANGUAGE = {"tg_cyrl": "tg", "tg_plain": "tg", "tg_latn": "tg", "ru_cyrl": "ru",
                  "ru_latn": "ru", "en": "en", "tg_ru_mixed": "mixed"}  # fmt: skip
-SIB_TEST = {"tg": "tgk_Cyrl", "ru": "rus_Cyrl", "en": "eng_Latn"}
 URGENT = ("emergency_help", "request_human")
 _ENTITY = re.compile(r"\[([^\]]+)\]\{([^}]*)\}")
 
@@ -71,8 +72,8 @@ class Prediction:
         return "out_of_scope" if self.intent == "nlu_fallback" else self.intent
 
 
-def load_items(project_dir: Path, shared_dir: Path) -> list[Item]:
-    """The held-out test set, then the shared out-of-scope evaluation data."""
+def load_items(project_dir: Path, eval_dir: Path = EVAL_DIR) -> list[Item]:
+    """The held-out test set, then the out-of-scope evaluation data (all of it, or an error)."""
     gold_entities: dict[str, frozenset[tuple[str, str]]] = {}
     for example in examples_in(project_dir / TEST_SET):
         pairs = set()
@@ -85,18 +86,11 @@ def load_items(project_dir: Path, shared_dir: Path) -> list[Item]:
         for row in csv.DictReader(f, delimiter="\t"):
             entities = gold_entities.get(row["text"], frozenset())
             items.append(Item(row["text"], row["intent"], "test", row["form"], entities))
-    clinc = shared_dir / "eval-data" / "clinc150" / "oos_test.txt"
-    if clinc.exists():
-        for line in clinc.read_text(encoding="utf-8").splitlines():
-            if line.strip():
-                items.append(Item(line.strip(), "out_of_scope", "clinc_oos_test"))
-    for language, name in SIB_TEST.items():
-        path = shared_dir / "eval-data" / "sib200" / f"{name}.test.tsv"
-        if path.exists():
-            with path.open(encoding="utf-8") as f:
-                for row in csv.DictReader(f, delimiter="\t"):
-                    if row["category"] != "travel":
-                        items.append(Item(row["text"], "out_of_scope", f"sib_test_{language}"))
+    items += [Item(line, "out_of_scope", "clinc_oos_test") for line in clinc_oos_test(eval_dir)]
+    for language in SIB_LANGUAGES:
+        for row in sib_rows(language, "test", eval_dir):
+            if row["category"] != "travel":
+                items.append(Item(row["text"], "out_of_scope", f"sib_test_{language}"))
     return items
 
 
@@ -122,7 +116,7 @@ def _ratio(numerator: float, denominator: float) -> float:
 
 
 def metrics(
-    items: list[Item], predictions: list[Prediction], shared_dir: Path
+    items: list[Item], predictions: list[Prediction], eval_dir: Path | None = EVAL_DIR
 ) -> dict[str, object]:
     """Every figure of the report."""
     pairs = list(zip(items, predictions, strict=True))
@@ -173,7 +167,7 @@ def metrics(
         "urgent_recall": _ratio(sum(urgent), len(urgent)),
         "urgent_recall_dialogue": _ratio(sum(acted), len(acted)),
         "out_of_scope_false_accept": false_accept,
-        "language_id_accuracy_sib_test": language_id_accuracy(shared_dir),
+        "language_id_accuracy_sib_test": language_id_accuracy(eval_dir) if eval_dir else {},
         "entities": {"precision": entity_p, "recall": entity_r,
                      "f1": _ratio(2 * entity_p * entity_r, entity_p + entity_r)},
         "confusion": {g: dict(row) for g, row in confusion.items()},
@@ -185,25 +179,24 @@ def metrics(
     }  # fmt: skip
 
 
-def language_id_accuracy(shared_dir: Path) -> dict[str, float]:
+def language_id_accuracy(eval_dir: Path = EVAL_DIR) -> dict[str, float]:
     """``detect_language`` on SIB-200 ``test`` (every category), per language."""
     accuracy = {}
-    for language, name in SIB_TEST.items():
-        path = shared_dir / "eval-data" / "sib200" / f"{name}.test.tsv"
-        if path.exists():
-            with path.open(encoding="utf-8") as f:
-                rows = list(csv.DictReader(f, delimiter="\t"))
-            right = sum(detect_language(r["text"]).language == language for r in rows)
-            accuracy[language] = _ratio(right, len(rows))
+    for language in SIB_LANGUAGES:
+        rows = sib_rows(language, "test", eval_dir)
+        right = sum(detect_language(r["text"]).language == language for r in rows)
+        accuracy[language] = _ratio(right, len(rows))
     return accuracy
 
 
-async def evaluate(project: NLUProject, model: Path, shared_dir: Path) -> dict[str, object]:
+async def evaluate(
+    project: NLUProject, model: Path, eval_dir: Path = EVAL_DIR
+) -> dict[str, object]:
     """Serve ``model`` on a free loopback port and compute the figures."""
-    items = load_items(project.project_dir, shared_dir)
+    items = load_items(project.project_dir, eval_dir)
     async with serving(model, project) as server:
         predictions = await predict(server.url, server.token, items)
-    result = metrics(items, predictions, shared_dir)
+    result = metrics(items, predictions, eval_dir)
     result["model"] = model.name
     result["date"] = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
     return result

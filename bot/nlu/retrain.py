@@ -19,7 +19,6 @@ from typing import Any
 
 import httpx
 
-from bot import PROJECT_DIR
 from bot.db.base import utcnow
 from bot.i18n import N_
 from bot.nlu.evaluation import evaluate
@@ -30,8 +29,11 @@ log = logging.getLogger(__name__)
 
 #: The figures compared -> their names in the console (higher is better for all).
 COMPARED = {
+    # TRANSLATORS: a figure comparing two NLU models in the staff console
     "accuracy": N_("intent accuracy"),
+    # TRANSLATORS: a figure comparing two NLU models: the F1 score averaged over intents
     "macro_f1": N_("macro F1"),
+    # TRANSLATORS: a figure comparing two NLU models
     "urgent_recall": N_("emergencies recognised (recall)"),
 }
 #: A candidate may lose this much on a figure and still count as "not worse" (noise).
@@ -127,7 +129,7 @@ class Retrainer:
         cached = self._cache / f"{model.name}.json"
         if cached.exists():
             return dict(json.loads(cached.read_text()))
-        result = await evaluate(self.project, model, PROJECT_DIR.parent / "shared")
+        result = await evaluate(self.project, model)
         self._cache.mkdir(parents=True, exist_ok=True)
         cached.write_text(json.dumps({k: result[k] for k in COMPARED}))
         return result

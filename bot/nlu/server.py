@@ -102,7 +102,8 @@ class RasaServer:
         try:
             self._process = await asyncio.create_subprocess_exec(
                 *self.command(),
-                cwd=self.project.project_dir,
+                # A writable place for anything Rasa writes (the checkout may be read-only).
+                cwd=self.project.models_dir,
                 env=rasa_environment(self.project.project_dir),
                 stdin=asyncio.subprocess.DEVNULL,
                 stdout=out,

@@ -9,7 +9,6 @@ sweep of confidence thresholds. The held-out NLU test set (``tests/nlu``) is not
 from __future__ import annotations
 
 import asyncio
-import csv
 import hashlib
 import json
 import shutil
@@ -20,10 +19,10 @@ from pathlib import Path
 
 from bot.nlu.client import NLUClient
 from bot.nlu.data import Example, examples_under
+from bot.nlu.evaldata import EVAL_DIR, SIB_LANGUAGES, sib_rows
 from bot.nlu.server import serving
 from bot.nlu.training import NLUProject, train
 
-SIB_DEV = ("tgk_Cyrl", "rus_Cyrl", "eng_Latn")
 THRESHOLDS = [round(0.2 + 0.05 * i, 2) for i in range(16)]  # 0.20 ... 0.95
 
 
@@ -33,16 +32,14 @@ def is_dev(example: Example, percent: int) -> bool:
     return digest[0] * 100 // 256 < percent
 
 
-def sib_dev_sentences(shared_dir: Path) -> list[Example]:
+def sib_dev_sentences(eval_dir: Path = EVAL_DIR) -> list[Example]:
     """SIB-200 ``dev`` sentences as out-of-scope examples (never the ``test`` files)."""
-    found = []
-    for name in SIB_DEV:
-        path = shared_dir / "eval-data" / "sib200" / f"{name}.dev.tsv"
-        if path.exists():
-            with path.open(encoding="utf-8") as f:
-                for row in csv.DictReader(f, delimiter="\t"):
-                    found.append(Example("out_of_scope", row["text"], row["text"], path))
-    return found
+    path = eval_dir / "sib200"
+    return [
+        Example("out_of_scope", row["text"], row["text"], path)
+        for language in SIB_LANGUAGES
+        for row in sib_rows(language, "dev", eval_dir)
+    ]
 
 
 def _write_split(project: NLUProject, config: Path, target: Path, percent: int) -> list[Example]:
@@ -100,13 +97,13 @@ async def _parse_all(url: str, token: str, examples: list[Example]) -> list[tupl
 
 
 async def tune(
-    project: NLUProject, config: Path, shared_dir: Path, percent: int = 15
+    project: NLUProject, config: Path, percent: int = 15, eval_dir: Path = EVAL_DIR
 ) -> dict[str, object]:
     """Train on the training part with ``config``, evaluate on the dev part; return a report."""
     with tempfile.TemporaryDirectory(prefix="mrc-tune-") as tmp:
         split = NLUProject(Path(tmp) / "project", project.venv, Path(tmp) / "models")
         dev = _write_split(project, config, split.project_dir, percent)
-        sib = sib_dev_sentences(shared_dir)
+        sib = sib_dev_sentences(eval_dir)
         model, _ = await asyncio.to_thread(train, split, quiet=True)
         async with serving(model, split) as server:
             predictions = await _parse_all(server.url, server.token, dev + sib)

@@ -18,17 +18,8 @@ from telegram.ext import (
     filters,
 )
 
-from bot.telegram import (
-    buttons,
-    commands,
-    errors,
-    guard,
-    handoff,
-    messages,
-    privacy,
-    staff,
-    subscriptions,
-)
+from bot.retention import purge
+from bot.telegram import buttons, commands, errors, guard, handoff, messages, privacy, staff
 from bot.telegram.bot import build_bot
 from bot.telegram.context import BotData, Context, MRCApplication, Services
 from bot.telegram.ordering import PerChatUpdateProcessor
@@ -53,6 +44,7 @@ def build_application(services: Services) -> MRCApplication:
                 settings.telegram_base_url,
                 # Telegram's 30 messages a second are for the bot, shared by its workers.
                 ChatRateLimiter(overall_per_second=settings.telegram_rate / settings.workers),
+                settings.telegram_timeout,
             )
         )
         .context_types(context_types)
@@ -86,18 +78,29 @@ def build_application(services: Services) -> MRCApplication:
         MessageHandler(PRIVATE & filters.UpdateType.EDITED_MESSAGE, messages.edited_message)
     )
     application.add_handler(MessageHandler(PRIVATE & NEW & ~filters.TEXT, messages.other_message))
-    application.add_handler(CallbackQueryHandler(privacy.privacy_button, pattern=r"^(del|data):"))
-    application.add_handler(CallbackQueryHandler(handoff.rate, pattern=r"^rate:"))
-    application.add_handler(CallbackQueryHandler(subscriptions.toggle, pattern=r"^(sub|unsub):"))
-    application.add_handler(CallbackQueryHandler(buttons.button))
+    application.add_handler(CallbackQueryHandler(buttons.button))  # decodes, then dispatches
     application.add_handler(TypeHandler(Update, guard.finish), group=1)
     application.add_error_handler(errors.error_handler)
     assert application.job_queue is not None
     every = min(60.0, settings.escalation_remind_minutes * 60 / 2)
     application.job_queue.run_repeating(staff.remind_waiting, interval=every, first=every)
+    application.job_queue.run_repeating(housekeeping, interval=HOUSEKEEPING, first=HOUSEKEEPING)
     if settings.workers > 1:  # take over what a stopped worker left unfinished
         application.job_queue.run_repeating(replay_orphans, interval=ORPHAN_AGE / 2, first=5)
     return application
+
+
+#: How often what is kept only for a while is deleted (seconds).
+HOUSEKEEPING = 3600.0
+
+
+async def housekeeping(context: Context) -> None:
+    """Job: delete what the privacy notice says is kept only for a while: messages and closed
+    tickets past the retention period, conversation memories past a day."""
+    services = context.services
+    deleted = await purge(services.db, services.settings.message_retention_days)
+    if deleted:
+        log.info("housekeeping: deleted %d expired records", deleted)
 
 
 #: With several workers, an update claimed but not finished this long ago (seconds) belongs to

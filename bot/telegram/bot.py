@@ -39,12 +39,14 @@ class TolerantBot(ExtBot[None]):
         return item
 
 
-def build_bot(token: str, base_url: str, rate_limiter: Any) -> TolerantBot:
-    """The bot with python-telegram-bot's usual connection pools (256 for calls, 1 for polls)."""
+def build_bot(token: str, base_url: str, rate_limiter: Any, timeout: float = 10.0) -> TolerantBot:
+    """The bot with python-telegram-bot's usual connection pools (256 for calls, 1 for polls);
+    ``timeout``: seconds to wait for the answer to a call (long polls wait longer by
+    themselves)."""
     return TolerantBot(
         token=token,
         base_url=base_url,
         rate_limiter=rate_limiter,
-        request=HTTPXRequest(connection_pool_size=256),
+        request=HTTPXRequest(connection_pool_size=256, read_timeout=timeout),
         get_updates_request=HTTPXRequest(connection_pool_size=1),
     )

@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 
 from telegram import Bot
 from telegram.constants import ChatAction
@@ -21,6 +21,10 @@ log = logging.getLogger(__name__)
 
 #: Telegram shows the indicator for five seconds (or until the next message).
 REPEAT = 4.5
+
+
+#: Waits up to a number of seconds for an event; whether it came (a test passes its own clock).
+Wait = Callable[[asyncio.Event, float], Awaitable[bool]]
 
 
 async def _stopped(stop: asyncio.Event, seconds: float) -> bool:
@@ -34,7 +38,7 @@ async def _stopped(stop: asyncio.Event, seconds: float) -> bool:
 
 @contextlib.asynccontextmanager
 async def typing_when_slow(
-    bot: Bot, chat_id: int, delay: float, repeat: float = REPEAT
+    bot: Bot, chat_id: int, delay: float, repeat: float = REPEAT, wait: Wait = _stopped
 ) -> AsyncIterator[None]:
     """Show "typing…" in ``chat_id`` while the block runs, once it has run ``delay`` seconds.
 
@@ -44,14 +48,14 @@ async def typing_when_slow(
     stop = asyncio.Event()
 
     async def indicate() -> None:
-        if await _stopped(stop, delay):
+        if await wait(stop, delay):
             return
         while True:
             try:
                 await bot.send_chat_action(chat_id, ChatAction.TYPING)
             except TelegramError as exc:  # the answer matters, the indicator not
                 log.debug("no typing indicator: %s", exc)
-            if await _stopped(stop, repeat):
+            if await wait(stop, repeat):
                 return
 
     task = asyncio.create_task(indicate())

@@ -1,4 +1,5 @@
-"""Button presses: the payload is checked by the dialogue core, never trusted."""
+"""Button presses: the payload is decoded (never trusted) and goes to the one handler of its
+kind; the dialogue's own buttons go to the dialogue core."""
 
 from __future__ import annotations
 
@@ -8,10 +9,23 @@ from dataclasses import replace
 from telegram import InlineKeyboardMarkup, Message, Update
 from telegram.error import BadRequest
 
-from bot import history, users
-from bot.telegram import handoff
+from bot import history
+from bot.dialogue.core import Action, HandOff
+from bot.dialogue.payloads import (
+    DeleteData,
+    ExportData,
+    OpenCategory,
+    OpenMenu,
+    Payload,
+    Rate,
+    Subscribe,
+    Unsubscribe,
+    Vote,
+    decode,
+)
+from bot.telegram import handoff, privacy, subscriptions
 from bot.telegram.context import Context
-from bot.telegram.profile import choose_language, language_of
+from bot.telegram.profile import choose_language, consented, language_of
 from bot.telegram.send import edit_reply, send_reply
 
 
@@ -21,40 +35,47 @@ async def _drop_feedback_buttons(message: Message) -> None:
     if markup is None:
         return
     rows = [
-        [b for b in row if not str(b.callback_data or "").startswith("fb:")]
+        [b for b in row if not isinstance(decode(b.callback_data), Vote)]
         for row in markup.inline_keyboard
     ]
     with contextlib.suppress(BadRequest):  # too old to edit: the vote still counts once
         await message.edit_reply_markup(InlineKeyboardMarkup([r for r in rows if r]))
 
 
-def _is_menu(message: Message) -> bool:
-    """Whether ``message`` is a menu (categories, or one category's topics with Back): such a
-    message is replaced in place while the user navigates, an answer never is."""
-    markup = message.reply_markup
-    rows = markup.inline_keyboard if markup else ()
-    payloads = [str(b.callback_data or "") for row in rows for b in row]
-    navigation = all(p.startswith(("cat:", "topic:")) or p in {"menu", "human"} for p in payloads)
-    if not payloads or not navigation:
-        return False
-    return any(p.startswith("cat:") for p in payloads) or payloads[-1] == "menu"
-
-
 async def button(update: Update, context: Context) -> None:
-    """Menu navigation, topics, "Show more", feedback, language and a person."""
-    query, tg_user = update.callback_query, update.effective_user
-    if query is None or tg_user is None or not isinstance(query.message, Message):
-        if query is not None:
-            await query.answer()
+    """Every button press, by the kind of its payload."""
+    query = update.callback_query
+    if query is None:
         return
     await query.answer()
-    chat_id = query.message.chat_id
-    language = await language_of(update, context)
+    if update.effective_user is None or not isinstance(query.message, Message):
+        return
+    payload = decode(query.data)
+    match payload:
+        case Subscribe() | Unsubscribe():
+            await subscriptions.toggle(update, context, payload)
+        case Rate():
+            await handoff.rate(update, context, payload)
+        case DeleteData() | ExportData():
+            await privacy.privacy_button(update, context, payload)
+        case _:
+            await _dialogue_button(update, context, query.message, payload)
+
+
+async def _dialogue_button(
+    update: Update, context: Context, message: Message, payload: Payload | None
+) -> None:
+    """Menu navigation, topics, "Show more", feedback, language and a person."""
+    chat_id = message.chat_id
+    language = language_of(update, context)
     conversation = context.conversation
-    before = len(conversation.feedback)
     dialogue = context.services.dialogue
-    reply = await dialogue.press(str(query.data or ""), language, conversation)
-    if reply.action == "language":
+    if payload is None:  # forged, stale or from an older version: the dialogue says so
+        reply = dialogue.expired(language)
+        await send_reply(context.bot, chat_id, reply)
+        return
+    reply = await dialogue.press(payload, language, conversation)
+    if reply.action is Action.LANGUAGE:
         first = await choose_language(update, context, reply.language)
         if first:  # after the notice: the confirmation, then straight to the topics
             await send_reply(context.bot, chat_id, replace(reply, choices=()))
@@ -62,20 +83,17 @@ async def button(update: Update, context: Context) -> None:
         else:
             await send_reply(context.bot, chat_id, reply)
         return
-    if reply.escalate and reply.article is None:  # "Talk to a person"
-        question = conversation.last_question or ""
-        await handoff.escalate(update, context, reply, question, "request")
+    if reply.handoff is HandOff.REQUEST:  # "Talk to a person"
+        await handoff.request(update, context, reply, conversation.last_question or "")
         return
-    if (
-        reply.action == "menu"
-        and _is_menu(query.message)
-        and await edit_reply(query.message, reply)
-    ):
+    in_place = isinstance(payload, OpenMenu | OpenCategory) and payload.in_place
+    if in_place and await edit_reply(message, reply):
         return
-    if len(conversation.feedback) > before:  # kept before the thanks is sent
-        topic, helpful = conversation.feedback[-1]
-        async with context.services.db.session() as session:
-            user = await users.get_or_create(session, "telegram", str(tg_user.id))
-            await history.record_feedback(session, user, topic, language, helpful)
-        await _drop_feedback_buttons(query.message)
+    if reply.vote is not None:  # kept before the thanks is sent
+        if consented(context) and context.person is not None:
+            async with context.services.db.session() as session:
+                await history.record_feedback(
+                    session, context.person.id, reply.vote.topic, language, reply.vote.helpful
+                )
+        await _drop_feedback_buttons(message)
     await send_reply(context.bot, chat_id, reply)

@@ -1,8 +1,9 @@
-"""A typed context: handlers reach the application's services as ``context.services``."""
+"""A typed context: handlers reach the application's services as ``context.services``, and the
+person behind the update as ``context.person`` and ``context.conversation``."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from telegram.ext import Application, CallbackContext, ExtBot
@@ -13,6 +14,7 @@ from bot.escalation.hours import OfficeHours
 from bot.settings import Settings
 from bot.telegram.flood import FloodGuard, SharedFloodGuard
 from bot.telegram.inbox import Inbox
+from bot.telegram.memory import Person
 
 
 @dataclass
@@ -46,23 +48,35 @@ class BotData:
 
 
 class Context(CallbackContext[ExtBot[None], dict[object, object], dict[object, object], BotData]):
-    """The callback context of every handler."""
+    """The callback context of every handler (one per update, shared by its handlers)."""
+
+    #: The person behind the update, loaded when it is admitted (``None``: nothing is kept
+    #: about them, or the update has no person).
+    person: Person | None = None
+    _conversation: Conversation | None = None
+    _remembered: Conversation | None = None
 
     @property
     def conversation(self) -> Conversation:
-        """What the dialogue remembers of this user's conversation (kept in memory)."""
-        data = self.user_data
-        if data is None:
-            return Conversation()
-        conversation = data.get("conversation")
-        if not isinstance(conversation, Conversation):
-            conversation = data["conversation"] = Conversation()
-        return conversation
+        """What the dialogue remembers of this person's conversation."""
+        if self._conversation is None:
+            self._conversation = Conversation()
+        return self._conversation
 
-    def forget_conversation(self) -> None:
-        """Drop what is remembered of the conversation (after the user deletes their data)."""
-        if self.user_data is not None:
-            self.user_data.clear()
+    def remember(self, person: Person | None, conversation: Conversation) -> None:
+        """Set what was loaded for this update (``changed`` compares against it later)."""
+        self.person = person
+        self._conversation = conversation
+        self._remembered = replace(conversation)
+
+    @property
+    def changed(self) -> bool:
+        """Whether the conversation changed while the update was handled."""
+        return self._conversation is not None and self._conversation != self._remembered
+
+    def forget(self) -> None:
+        """Nothing is kept about the person any more (after they deleted their data)."""
+        self.remember(None, Conversation())
 
     @property
     def services(self) -> Services:

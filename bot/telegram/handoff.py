@@ -1,4 +1,8 @@
-"""The migrant's side of escalation: open a ticket, relay what they send, cancel, rate."""
+"""The migrant's side of escalation: open a ticket, relay what they send, cancel, rate.
+
+Every database transaction here is committed before Telegram is called: a slow or rate-limited
+Bot API call never holds a lock (on SQLite, any write transaction blocks every other writer).
+"""
 
 from __future__ import annotations
 
@@ -13,72 +17,93 @@ from bot import users
 from bot.db.base import utcnow
 from bot.db.models import Ticket, User
 from bot.dialogue import Choice, Reply
+from bot.dialogue.core import HandOff
+from bot.dialogue.payloads import Rate
 from bot.escalation import tickets
 from bot.escalation.cards import handoff_card, opening_text, topic_title
 from bot.i18n import Translator
-from bot.telegram.context import Context
+from bot.telegram.consent import needs_consent, show_notice
+from bot.telegram.context import Context, Services
+from bot.telegram.memory import CHANNEL, Person
+from bot.telegram.profile import consented, language_of
 from bot.telegram.send import send_text
 
 log = logging.getLogger(__name__)
 
 
-def rating_choices(t: Translator, ticket_id: int) -> tuple[Choice, ...]:
+def rating_choices(ticket_id: int) -> tuple[Choice, ...]:
     """1 to 5 stars for a closed ticket."""
-    return tuple(Choice("⭐" * n, f"rate:{ticket_id}:{n}") for n in range(1, 6))
+    return tuple(Choice("⭐" * n, Rate(ticket_id, n)) for n in range(1, 6))
 
 
-async def ensure_topic(context: Context, user: User, title: str) -> int | None:
-    """The migrant's topic in the staff group (reused, reopened, or created); None without a
-    staff group or when Telegram refuses. Called with the migrant's row locked."""
-    staff_chat = context.services.settings.staff_chat_id
+async def staff_topic(context: Context, user_id: int, seen: int | None, title: str) -> int | None:
+    """The migrant's topic in the staff group: ``seen`` (the one their row had) renamed and
+    reopened, or a new one kept compare-and-set; None without a staff group or when Telegram
+    refuses. Called with no transaction open."""
+    services, bot = context.services, context.bot
+    staff_chat = services.settings.staff_chat_id
     if staff_chat is None:
         return None
-    bot = context.bot
-    if user.staff_thread_id is not None:
+    if seen is not None:
         try:
-            await bot.edit_forum_topic(staff_chat, user.staff_thread_id, name=title)
+            await bot.edit_forum_topic(staff_chat, seen, name=title)
             with contextlib.suppress(BadRequest):  # "TOPIC_NOT_MODIFIED" when already open
-                await bot.reopen_forum_topic(staff_chat, user.staff_thread_id)
-            return user.staff_thread_id
+                await bot.reopen_forum_topic(staff_chat, seen)
+            return seen
         except BadRequest:
-            log.warning("the staff topic of user %d is gone; creating a new one", user.id)
+            log.warning("the staff topic of user %d is gone; creating a new one", user_id)
     try:
-        topic = await bot.create_forum_topic(staff_chat, title)
+        created = (await bot.create_forum_topic(staff_chat, title)).message_thread_id
     except TelegramError as exc:
         log.error("could not create a staff topic: %s", exc)
         return None
-    user.staff_thread_id = topic.message_thread_id
-    return topic.message_thread_id
+    kept = await tickets.set_thread(services.db, user_id, seen, created)
+    if kept != created:  # another worker kept its topic first: ours goes
+        log.info("user %d got a staff topic from another worker; dropping ours", user_id)
+        with contextlib.suppress(TelegramError):
+            await bot.delete_forum_topic(staff_chat, created)
+    return kept
 
 
-async def escalate(
-    update: Update,
-    context: Context,
-    reply: Reply,
-    question: str,
-    reason: str,
+async def request(update: Update, context: Context, reply: Reply, question: str) -> None:
+    """The person asked for a person: a ticket, once they accepted the privacy notice."""
+    if not consented(context):
+        t = Translator(language_of(update, context))
+        await show_notice(update, context, needs_consent(t))
+        return
+    await _escalate(update, context, reply, question, HandOff.REQUEST)
+
+
+async def emergency(update: Update, context: Context, reply: Reply, question: str) -> None:
+    """The person is in danger (the contacts are already sent): a person, at once."""
+    await _escalate(update, context, reply, question, HandOff.EMERGENCY)
+
+
+async def _escalate(
+    update: Update, context: Context, reply: Reply, question: str, reason: HandOff
 ) -> None:
     """Open (or join) the migrant's ticket, tell staff in the migrant's topic, tell the migrant."""
     services, tg_user, chat = context.services, update.effective_user, update.effective_chat
     if tg_user is None or chat is None:
         return
     staff = Translator(services.settings.staff_language)
-    priority = (
-        tickets.URGENT
-        if reply.intent == "emergency_help" or reason == "emergency"
-        else (tickets.NORMAL)
-    )
+    urgent = reply.intent == "emergency_help" or reason is HandOff.EMERGENCY
     async with services.db.session() as session:
-        user = await users.get_or_create(session, "telegram", str(tg_user.id))
+        user = await users.get_or_create(session, CHANNEL, str(tg_user.id))
         opened = await tickets.open_ticket(
-            session, user.id, language=reply.language, question=question, reason=reason,
-            priority=priority, intent=reply.intent, confidence=reply.confidence,
+            session, user.id, language=reply.language, question=question, reason=reason.value,
+            priority=tickets.URGENT if urgent else tickets.NORMAL, intent=reply.intent,
+            confidence=reply.confidence,
         )  # fmt: skip
         ticket = opened.ticket
-        thread = await ensure_topic(context, user, topic_title(ticket, staff))
-        turns = await tickets.recent_turns(session, user.id)
-        card = handoff_card(ticket, turns, staff, services.hours)
-        number = ticket.id
+        title = topic_title(ticket, staff)
+        card = handoff_card(
+            ticket, await tickets.recent_turns(session, user.id), staff, services.hours
+        )
+        seen, user_id = user.staff_thread_id, user.id
+        if context.person is None:  # an emergency before the notice: the row now exists
+            context.person = Person(user.id, user.language, user.consent_at is not None)
+    thread = await staff_topic(context, user_id, seen, title)
     if thread is not None:
         try:
             if opened.new:
@@ -91,8 +116,13 @@ async def escalate(
             elif update.effective_message and update.effective_message.text:
                 await relay_to_staff(context, update.effective_message, thread)
         except TelegramError as exc:
-            log.error("could not post ticket %d in the staff group: %s", number, exc)
-    t = Translator(reply.language)
+            log.error("could not post ticket %d in the staff group: %s", ticket.id, exc)
+    await send_text(context.bot, chat.id, _confirmation(services, reply.language, opened))
+
+
+def _confirmation(services: Services, language: str, opened: tickets.Opened) -> str:
+    t = Translator(language)
+    number = opened.ticket.id
     if not opened.new:
         text = t.gettext(
             "Your request #{number} is open: an MRC operator will answer here, in this chat. "
@@ -112,7 +142,7 @@ async def escalate(
             number=number,
         )
     later = opening_text(t, services.hours, utcnow())
-    await send_text(context.bot, chat.id, f"{text}\n\n{later}" if later else text)
+    return f"{text}\n\n{later}" if later else text
 
 
 async def relay_to_staff(context: Context, message: Message, thread: int | None) -> None:
@@ -138,44 +168,46 @@ def describe(message: Message) -> str:
     return f"[{kind}{caption}]"
 
 
-async def relay_or_profile(update: Update, context: Context) -> User | None:
-    """While the migrant has an open ticket, what they send goes to their operator (None then);
-    otherwise the migrant's row, loaded once for the handler to use (language, id)."""
-    message, tg_user = update.effective_message, update.effective_user
-    if message is None or tg_user is None:
-        return None
+async def relay_if_waiting(update: Update, context: Context) -> bool:
+    """While the migrant has an open ticket, what they send goes to their operator: True then
+    (the bot stays out of the way)."""
+    message, person = update.effective_message, context.person
+    if message is None or person is None:
+        return False
     async with context.services.db.session() as session:
-        user = await users.get_or_create(session, "telegram", str(tg_user.id))
-        ticket = await tickets.open_ticket_of(session, user.id)
+        ticket = await tickets.open_ticket_of(session, person.id)
         if ticket is None:
-            return user
+            return False
         await tickets.add_entry(session, ticket, "migrant", describe(message))
-        thread = user.staff_thread_id
+        user = await session.get(User, person.id)
+        thread = user.staff_thread_id if user else None
+        title = topic_title(ticket, Translator(context.services.settings.staff_language))
     try:
         await relay_to_staff(context, message, thread)
     except BadRequest as exc:
         if "thread not found" not in str(exc).lower():
             log.error("could not copy a migrant's message to the staff topic: %s", exc)
-            return None
-        await _relay_in_new_topic(context, message, user.id)
+            return True
+        await _relay_in_new_topic(context, message, person.id, thread, title)
     except Forbidden as exc:
         log.error("could not copy a migrant's message to the staff topic: %s", exc)
-    return None
+    return True
 
 
-async def _relay_in_new_topic(context: Context, message: Message, user_id: int) -> None:
+async def _relay_in_new_topic(
+    context: Context, message: Message, user_id: int, gone: int | None, title: str
+) -> None:
     """The migrant's topic was deleted: open a new one, say so there, and copy the message."""
     services = context.services
     staff = Translator(services.settings.staff_language)
     async with services.db.session() as session:
-        user = await tickets.lock_user(session, user_id)
         ticket = await tickets.open_ticket_of(session, user_id)
         if ticket is None:
             return
-        user.staff_thread_id = None
-        thread = await ensure_topic(context, user, topic_title(ticket, staff))
-        turns = await tickets.recent_turns(session, user_id)
-        card = handoff_card(ticket, turns, staff, services.hours)
+        card = handoff_card(
+            ticket, await tickets.recent_turns(session, user_id), staff, services.hours
+        )
+    thread = await staff_topic(context, user_id, gone, title)
     if thread is None:
         return
     log.warning("the staff topic of ticket %d was deleted; continuing in a new one", ticket.id)
@@ -193,20 +225,25 @@ async def _relay_in_new_topic(context: Context, message: Message, user_id: int) 
 
 async def cancel(update: Update, context: Context) -> None:
     """/cancel: the migrant goes back to the bot; the operator is told."""
-    tg_user, chat = update.effective_user, update.effective_chat
-    if tg_user is None or chat is None:
+    chat, person = update.effective_chat, context.person
+    if chat is None:
         return
     services = context.services
     staff = Translator(services.settings.staff_language)
-    async with services.db.session() as session:
-        user = await users.get_or_create(session, "telegram", str(tg_user.id))
-        t = Translator(user.language or services.settings.default_language)
-        ticket = await tickets.open_ticket_of(session, user.id)
-        if ticket is None:
-            await send_text(context.bot, chat.id, t.gettext("You have no open request."))
-            return
-        await tickets.close(session, ticket, "cancelled by the migrant")
-        number, thread, title = ticket.id, user.staff_thread_id, topic_title(ticket, staff)
+    t = Translator(language_of(update, context))
+    closed = None
+    if person is not None:
+        async with services.db.session() as session:
+            ticket = await tickets.open_ticket_of(session, person.id)
+            if ticket is not None:
+                await tickets.close(session, ticket, "cancelled by the migrant")
+                user = await session.get(User, person.id)
+                thread = user.staff_thread_id if user else None
+                closed = (ticket.id, thread, topic_title(ticket, staff))
+    if closed is None:
+        await send_text(context.bot, chat.id, t.gettext("You have no open request."))
+        return
+    number, thread, title = closed
     await send_text(
         context.bot,
         chat.id,
@@ -224,31 +261,28 @@ async def cancel(update: Update, context: Context) -> None:
             await context.bot.close_forum_topic(staff_chat, thread)
 
 
-async def rate(update: Update, context: Context) -> None:
-    """A rating of a closed ticket: ``rate:<ticket>:<1-5>``, only by its migrant, only once."""
-    query, tg_user, chat = update.callback_query, update.effective_user, update.effective_chat
-    if query is None or tg_user is None or chat is None:
+async def rate(update: Update, context: Context, payload: Rate) -> None:
+    """A rating of a closed ticket, only by its migrant, only once."""
+    query, chat, person = update.callback_query, update.effective_chat, context.person
+    if query is None or chat is None:
         return
-    await query.answer()
-    parts = str(query.data or "").split(":")
-    async with context.services.db.session() as session:
-        user = await users.get_or_create(session, "telegram", str(tg_user.id))
-        t = Translator(user.language or context.services.settings.default_language)
-        valid = len(parts) == 3 and parts[1].isdigit() and parts[2] in {"1", "2", "3", "4", "5"}
-        ticket = await session.get(Ticket, int(parts[1])) if valid else None
-        if (
-            ticket is None
-            or ticket.user_id != user.id
-            or ticket.status != "closed"
-            or ticket.rating
-        ):
-            await send_text(
-                context.bot,
-                chat.id,
-                t.gettext("This button has expired. Please write your question again."),
-            )
-            return
-        ticket.rating = int(parts[2])
+    t = Translator(language_of(update, context))
+    rated = False
+    if person is not None:
+        async with context.services.db.session() as session:
+            ticket = await session.get(Ticket, payload.ticket)
+            if (
+                ticket is not None
+                and ticket.user_id == person.id
+                and ticket.status == "closed"
+                and not ticket.rating
+            ):
+                ticket.rating = payload.stars
+                rated = True
+    if not rated:
+        message = t.gettext("This button has expired. Please write your question again.")
+        await send_text(context.bot, chat.id, message)
+        return
     if isinstance(query.message, Message):
         with contextlib.suppress(BadRequest):
             await query.message.edit_reply_markup(None)

@@ -1,12 +1,17 @@
-"""The dialogue's memory of a conversation, shared through the database when several workers
-take a person's messages in turn (``MRC_WORKERS>1``); one worker keeps it in memory only.
+"""What the bot knows of a person while it handles one of their updates: whether they accepted
+the privacy notice, their language, and the dialogue's memory of the conversation.
 
-Loaded before an update is handled and saved after; kept a day at most.
+One store, whatever the number of workers: the person's row in the database. It is read when an
+update arrives (:func:`load`) and the conversation is written back after it (:func:`save`),
+only when it changed and only for someone who accepted the notice: before that, nothing about a
+person is kept (see ``bot.telegram.consent``). The memory is kept a day (``KEEP``) and then
+dropped, by :func:`load` and by the hourly housekeeping (``bot.retention``).
 """
 
 from __future__ import annotations
 
-from datetime import timedelta
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select, update
@@ -15,10 +20,22 @@ from bot.db import Database
 from bot.db.base import utcnow
 from bot.db.models import User
 from bot.dialogue import Conversation
+from bot.retention import MEMORY_KEPT
 
 #: Older memories are forgotten (the conversation has moved on; nothing lingers).
-KEEP = timedelta(days=1)
-FEEDBACK_KEPT = 10
+KEEP = MEMORY_KEPT
+CHANNEL = "telegram"
+
+
+@dataclass(frozen=True, slots=True)
+class Person:
+    """A person's row as the handlers of one update see it."""
+
+    id: int
+    #: The language they chose (set when they accept the notice), if any.
+    language: str | None
+    #: Whether they accepted the privacy notice (chose a language).
+    consented: bool
 
 
 def to_json(conversation: Conversation) -> dict[str, Any]:
@@ -27,43 +44,46 @@ def to_json(conversation: Conversation) -> dict[str, Any]:
         "failed_in_row": conversation.failed_in_row,
         "last_question": conversation.last_question,
         "last_topic": conversation.last_topic,
-        "feedback": [[t, h] for t, h in conversation.feedback[-FEEDBACK_KEPT:]],
     }
 
 
-def from_json(data: dict[str, Any] | None) -> Conversation:
+def from_json(data: dict[str, Any] | None, now: datetime | None = None) -> Conversation:
     """The remembered conversation (a fresh one if none, too old, or unreadable)."""
-    from datetime import datetime
-
     try:
-        if not data or datetime.fromisoformat(str(data["at"])) < utcnow() - KEEP:
+        if not data or datetime.fromisoformat(str(data["at"])) < (now or utcnow()) - KEEP:
             return Conversation()
         return Conversation(
             failed_in_row=int(data.get("failed_in_row", 0)),
             last_question=data.get("last_question"),
             last_topic=data.get("last_topic"),
-            feedback=[(str(t), bool(h)) for t, h in data.get("feedback", [])],
         )
     except (KeyError, TypeError, ValueError):
         return Conversation()
 
 
-async def load(db: Database, telegram_user_id: int) -> Conversation:
+async def load(db: Database, telegram_user_id: int) -> tuple[Person | None, Conversation]:
+    """The person (``None`` if the bot keeps nothing about them) and their conversation."""
     async with db.session() as session:
-        data = await session.scalar(
-            select(User.conversation).where(
-                User.channel == "telegram", User.external_id == str(telegram_user_id)
+        row = (
+            await session.execute(
+                select(User.id, User.language, User.consent_at, User.conversation).where(
+                    User.channel == CHANNEL, User.external_id == str(telegram_user_id)
+                )
             )
-        )
-    return from_json(data)
+        ).one_or_none()
+    if row is None:
+        return None, Conversation()
+    person = Person(row.id, row.language, row.consent_at is not None)
+    return person, from_json(row.conversation) if person.consented else Conversation()
 
 
-async def save(db: Database, telegram_user_id: int, conversation: Conversation) -> None:
-    """Keep the conversation (only for a user who exists: nothing is stored for someone who
-    never got past the privacy notice)."""
+async def save(db: Database, person: Person | None, conversation: Conversation) -> None:
+    """Keep the conversation, for someone who accepted the notice (else nothing is kept)."""
+    if person is None or not person.consented:
+        return
     async with db.session() as session:
         await session.execute(
             update(User)
-            .where(User.channel == "telegram", User.external_id == str(telegram_user_id))
+            .where(User.id == person.id, User.consent_at.is_not(None))
             .values(conversation=to_json(conversation))
         )

@@ -5,38 +5,40 @@ from __future__ import annotations
 from telegram import Message, Update
 
 from bot import history
-from bot.dialogue.core import human_choice, menu_choice
+from bot.dialogue.core import HandOff, human_choice, menu_choice
 from bot.i18n import Translator
 from bot.telegram import handoff
 from bot.telegram.busy import typing_when_slow
 from bot.telegram.context import Context
-from bot.telegram.profile import language_of, telegram_language
+from bot.telegram.profile import chosen_language, language_of, telegram_language
 from bot.telegram.send import send_reply, send_text
 
 
 async def text_message(update: Update, context: Context) -> None:
     """Answer a free-text message through the dialogue core."""
-    message, tg_user = update.effective_message, update.effective_user
-    if message is None or message.text is None or tg_user is None:
+    message = update.effective_message
+    if message is None or message.text is None or update.effective_user is None:
         return
-    user = await handoff.relay_or_profile(update, context)
-    if user is None:
+    if await handoff.relay_if_waiting(update, context):
         return  # a person is answering: the bot stays out of the way
+    services, person = context.services, context.person
     fallback = telegram_language(update, context)
-    services = context.services
     async with typing_when_slow(context.bot, message.chat_id, services.settings.typing_delay):
         reply = await services.dialogue.respond(
-            message.text, user.language, fallback, context.conversation
+            message.text, chosen_language(context), fallback, context.conversation
         )
-        async with services.db.session() as session:  # kept before the reply is sent
-            await history.log_message(session, user, message.text, reply)
-    if reply.escalate and reply.article is None:  # a request for a person: the ticket says it
-        question = context.conversation.last_question or message.text
-        await handoff.escalate(update, context, reply, question, "request")
-        return
-    await send_reply(context.bot, message.chat_id, reply)
-    if reply.escalate:  # an emergency: the contacts first, then a person at once
-        await handoff.escalate(update, context, reply, message.text, "emergency")
+        if person is not None and person.consented:  # kept before the reply is sent
+            async with services.db.session() as session:
+                await history.log_message(session, person.id, message.text, reply)
+    match reply.handoff:
+        case HandOff.REQUEST:  # the ticket's confirmation is the reply
+            question = context.conversation.last_question or message.text
+            await handoff.request(update, context, reply, question)
+        case HandOff.EMERGENCY:  # the contacts first, then a person at once
+            await send_reply(context.bot, message.chat_id, reply)
+            await handoff.emergency(update, context, reply, message.text)
+        case None:
+            await send_reply(context.bot, message.chat_id, reply)
 
 
 def _kind(message: Message) -> str:
@@ -76,10 +78,9 @@ def about_media(kind: str, t: Translator) -> str:
 async def other_message(update: Update, context: Context) -> None:
     """Voice, photos, documents, stickers, locations, contacts: say what the bot can do."""
     message = update.effective_message
-    user = await handoff.relay_or_profile(update, context)
-    if message is None or user is None:
+    if message is None or await handoff.relay_if_waiting(update, context):
         return
-    t = Translator(user.language or telegram_language(update, context))
+    t = Translator(language_of(update, context))
     choices = (menu_choice(t), human_choice(t))
     await send_text(context.bot, message.chat_id, about_media(_kind(message), t), choices)
 
@@ -89,7 +90,7 @@ async def edited_message(update: Update, context: Context) -> None:
     message = update.edited_message
     if message is None:
         return
-    t = Translator(await language_of(update, context))
+    t = Translator(language_of(update, context))
     text = t.gettext(
         "I answer new messages only. Please send your corrected question as a new message."
     )

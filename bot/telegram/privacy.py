@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import json
 from datetime import timedelta
-from zoneinfo import ZoneInfo
 
 from babel.dates import format_date
 from telegram import InputFile, Message, Update
 
-from bot import history, notify, users
+from bot import history, notify
 from bot.db.base import utcnow
 from bot.dialogue import Choice
-from bot.i18n import Translator
+from bot.dialogue.payloads import DeleteData, ExportData
+from bot.i18n import TIMEZONE, Translator
 from bot.telegram.context import Context
 from bot.telegram.profile import language_of
 from bot.telegram.send import send_text
@@ -20,21 +20,21 @@ from bot.topics import TOPIC_TITLES
 
 #: A "Yes, delete" button older than this has expired (a stale tap must not delete anything).
 CONFIRM_FOR = timedelta(minutes=15)
-TIMEZONE = ZoneInfo("Asia/Dushanbe")
 
 
 async def privacy(update: Update, context: Context) -> None:
     """What is stored and for how long, what is stored now, and the buttons to get or delete it."""
-    chat, tg_user = update.effective_chat, update.effective_user
-    if chat is None or tg_user is None:
+    chat = update.effective_chat
+    if chat is None:
         return
-    language = await language_of(update, context)
+    language = language_of(update, context)
     t = Translator(language)
     days = context.services.settings.message_retention_days
-    async with context.services.db.session() as session:
-        user = await users.get_or_create(session, "telegram", str(tg_user.id))
-        count, oldest = await history.summary(session, user)
-        followed = await notify.topics_of(session, user)
+    count, oldest, followed = 0, None, []
+    if context.person is not None:
+        async with context.services.db.session() as session:
+            count, oldest = await history.summary(session, context.person.id)
+            followed = await notify.topics_of(session, context.person.id)
     paragraphs = [
         t.ngettext(
             "What I keep: your Telegram number (not your name or phone number), the language "
@@ -50,7 +50,11 @@ async def privacy(update: Update, context: Context) -> None:
             "the answers. Nobody else sees them."
         ),
     ]
-    if oldest is not None:
+    if context.person is None:
+        paragraphs.append(
+            t.gettext("Now kept: nothing. You have not chosen a language (/start) yet.")
+        )
+    elif oldest is not None:
         when = format_date(oldest.astimezone(TIMEZONE), format="long", locale=language)
         paragraphs.append(
             t.ngettext(
@@ -72,8 +76,8 @@ async def privacy(update: Update, context: Context) -> None:
             )
         )
     choices = (
-        Choice(t.gettext("📄 Send me my data"), "data:export"),
-        Choice(t.gettext("🗑 Delete my data"), "del:ask"),
+        Choice(t.gettext("📄 Send me my data"), ExportData()),
+        Choice(t.gettext("🗑 Delete my data"), DeleteData("ask")),
     )
     await send_text(context.bot, chat.id, "\n\n".join(paragraphs), choices)
 
@@ -83,57 +87,56 @@ async def delete_my_data(update: Update, context: Context) -> None:
     chat = update.effective_chat
     if chat is None:
         return
-    t = Translator(await language_of(update, context))
+    t = Translator(language_of(update, context))
     message = t.gettext(
         "Delete everything I keep about you: your language, your messages and your feedback? "
         "This cannot be undone."
     )
     choices = (
-        Choice(t.gettext("Yes, delete everything"), "del:yes"),
-        Choice(t.gettext("No, keep it"), "del:no"),
+        Choice(t.gettext("Yes, delete everything"), DeleteData("yes")),
+        Choice(t.gettext("No, keep it"), DeleteData("no")),
     )
     await send_text(context.bot, chat.id, message, choices)
 
 
-async def privacy_button(update: Update, context: Context) -> None:
-    """The buttons of /privacy and /deletemydata (``data:export``, ``del:ask|yes|no``)."""
-    query, chat, tg_user = update.callback_query, update.effective_chat, update.effective_user
-    if query is None or chat is None or tg_user is None:
+async def privacy_button(
+    update: Update, context: Context, payload: DeleteData | ExportData
+) -> None:
+    """The buttons of /privacy and /deletemydata."""
+    query, chat = update.callback_query, update.effective_chat
+    if query is None or chat is None:
         return
-    await query.answer()
-    data = query.data or ""
-    language = await language_of(update, context)
+    language = language_of(update, context)
     t = Translator(language)
-    if data == "del:ask":
-        await delete_my_data(update, context)
-    elif data == "del:no":
-        await send_text(context.bot, chat.id, t.gettext("Nothing was deleted."))
-    elif data == "del:yes":
-        sent = query.message.date if isinstance(query.message, Message) else None
-        if sent is None or utcnow() - sent > CONFIRM_FOR:
-            message = t.gettext("This button has expired. Send /deletemydata again.")
+    match payload:
+        case DeleteData("ask"):
+            await delete_my_data(update, context)
+        case DeleteData("no"):
+            await send_text(context.bot, chat.id, t.gettext("Nothing was deleted."))
+        case DeleteData("yes"):
+            sent = query.message.date if isinstance(query.message, Message) else None
+            if sent is None or utcnow() - sent > CONFIRM_FOR:
+                message = t.gettext("This button has expired. Send /deletemydata again.")
+                await send_text(context.bot, chat.id, message)
+                return
+            if context.person is not None:
+                async with context.services.db.session() as session:
+                    await history.delete_user_data(session, context.person.id)
+            context.forget()
+            message = t.gettext(
+                "Done: everything I kept about you has been deleted. If you write again, I start "
+                "afresh. (The messages in this chat stay on your phone; you can clear the chat "
+                "in Telegram.)"
+            )
             await send_text(context.bot, chat.id, message)
-            return
-        async with context.services.db.session() as session:
-            user = await users.get_or_create(session, "telegram", str(tg_user.id))
-            await history.delete_user_data(session, user)
-        context.forget_conversation()
-        message = t.gettext(
-            "Done: everything I kept about you has been deleted. If you write again, I start "
-            "afresh. (The messages in this chat stay on your phone; you can clear the chat in "
-            "Telegram.)"
-        )
-        await send_text(context.bot, chat.id, message)
-    elif data == "data:export":
-        async with context.services.db.session() as session:
-            user = await users.get_or_create(session, "telegram", str(tg_user.id))
-            data_dict = await history.export_user_data(session, user)
-        payload = json.dumps(data_dict, ensure_ascii=False, indent=2).encode()
-        await context.bot.send_document(
-            chat.id,
-            InputFile(payload, filename="mrc-my-data.json"),
-            caption=t.gettext("Everything I keep about you."),
-        )
-    else:
-        message = t.gettext("This button has expired. Please write your question again.")
-        await send_text(context.bot, chat.id, message)
+        case ExportData():
+            data: dict[str, object] = {}
+            if context.person is not None:
+                async with context.services.db.session() as session:
+                    data = await history.export_user_data(session, context.person.id)
+            payload_bytes = json.dumps(data, ensure_ascii=False, indent=2).encode()
+            await context.bot.send_document(
+                chat.id,
+                InputFile(payload_bytes, filename="mrc-my-data.json"),
+                caption=t.gettext("Everything I keep about you."),
+            )

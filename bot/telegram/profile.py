@@ -1,13 +1,13 @@
-"""The user's language and consent, kept in the database (the Telegram user id, nothing more)."""
+"""The person's language and consent, as loaded for the update being handled."""
 
 from __future__ import annotations
 
 from telegram import Update
 
 from bot import users
-from bot.db.base import utcnow
 from bot.i18n import LANGUAGES
 from bot.telegram.context import Context
+from bot.telegram.memory import CHANNEL, Person
 
 
 def telegram_language(update: Update, context: Context) -> str:
@@ -17,30 +17,28 @@ def telegram_language(update: Update, context: Context) -> str:
     return code if code in LANGUAGES else context.services.settings.default_language
 
 
-async def chosen_language(update: Update, context: Context) -> str | None:
-    """The language the user chose, if they did (and notes that they were seen)."""
-    tg_user = update.effective_user
-    if tg_user is None:
-        return None
-    async with context.services.db.session() as session:
-        user = await users.get_or_create(session, "telegram", str(tg_user.id))
-        return user.language
+def chosen_language(context: Context) -> str | None:
+    """The language the person chose, if they did."""
+    return context.person.language if context.person else None
 
 
-async def language_of(update: Update, context: Context) -> str:
-    """The user's chosen language, else their Telegram language, else the default."""
-    return await chosen_language(update, context) or telegram_language(update, context)
+def language_of(update: Update, context: Context) -> str:
+    """The person's chosen language, else their Telegram language, else the default."""
+    return chosen_language(context) or telegram_language(update, context)
+
+
+def consented(context: Context) -> bool:
+    """Whether the person accepted the privacy notice (the bot may keep what they send)."""
+    return context.person is not None and context.person.consented
 
 
 async def choose_language(update: Update, context: Context, language: str) -> bool:
-    """Keep the user's language (choosing one accepts the notice); True on their first choice."""
+    """Keep the person's language (choosing one accepts the notice); True on their first
+    choice."""
     tg_user = update.effective_user
     if tg_user is None:
         return False
     async with context.services.db.session() as session:
-        user = await users.get_or_create(session, "telegram", str(tg_user.id))
-        first = user.consent_at is None
-        user.language = language
-        if first:
-            user.consent_at = utcnow()
-        return first
+        user, first = await users.accept(session, CHANNEL, str(tg_user.id), language)
+        context.person = Person(user.id, language, consented=True)
+    return first

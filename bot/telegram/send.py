@@ -7,18 +7,19 @@ import html
 import logging
 import re
 
+import httpx
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, LinkPreviewOptions, Message
 from telegram.constants import MessageLimit, ParseMode
-from telegram.error import BadRequest, Forbidden, NetworkError
+from telegram.error import BadRequest, Forbidden, NetworkError, TimedOut
 from telegram.ext import ExtBot
 
 from bot.dialogue import Choice, Reply
+from bot.dialogue.payloads import encode
 from bot.dialogue.render import to_telegram_html
 
 log = logging.getLogger(__name__)
 
 MAX_TEXT = MessageLimit.MAX_TEXT_LENGTH  # 4096
-MAX_CALLBACK_BYTES = 64
 _TAG = re.compile(r"<[^>]+>")
 _NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
 
@@ -67,22 +68,33 @@ def split_html(text: str, limit: int = MAX_TEXT) -> list[str]:
 
 def keyboard(choices: tuple[Choice, ...]) -> InlineKeyboardMarkup | None:
     """The choices as buttons, one per row (big targets on small phones)."""
-    buttons = [
-        [InlineKeyboardButton(c.label, callback_data=c.payload)]
-        for c in choices
-        if 0 < len(c.payload.encode()) <= MAX_CALLBACK_BYTES
-    ]
+    buttons = [[InlineKeyboardButton(c.label, callback_data=encode(c.payload))] for c in choices]
     return InlineKeyboardMarkup(buttons) if buttons else None
 
 
+def may_have_arrived(exc: NetworkError) -> bool:
+    """Whether Telegram may have received (and acted on) a request that failed with ``exc``:
+    a timeout while sending it or waiting for the answer. A connection that could not be made,
+    or a pool with no free connection, sent nothing; an error answer (5xx) is an answer."""
+    if not isinstance(exc, TimedOut):
+        return False
+    return not isinstance(exc.__cause__, httpx.ConnectTimeout | httpx.PoolTimeout)
+
+
 async def _retrying(call, what: str):  # type: ignore[no-untyped-def]
-    """Retry a call on network errors (Telegram 5xx, timeouts); 429 is retried by the limiter."""
+    """Retry a call that surely did not reach Telegram (no connection, Telegram 5xx); 429 is
+    retried by the limiter. A timeout after the request went out is neither retried nor an
+    error (``None``): a message must not arrive twice because Telegram was slow to confirm it,
+    and the person must not be told that something failed when it probably did not."""
     for attempt in range(4):
         try:
             return await call()
         except (BadRequest, Forbidden):
             raise
         except NetworkError as exc:
+            if may_have_arrived(exc):
+                log.warning("%s timed out; not sent again (it may have arrived)", what)
+                return None
             if attempt == 3:
                 raise
             log.warning("%s failed (%s); retrying", what, exc)
@@ -113,7 +125,9 @@ async def send_html(
                 message_thread_id=thread_id,
             )
 
-        sent.append(await _retrying(call, "sendMessage"))
+        message = await _retrying(call, "sendMessage")
+        if message is not None:
+            sent.append(message)
     return sent
 
 

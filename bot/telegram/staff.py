@@ -13,19 +13,18 @@ import time
 from datetime import timedelta
 
 from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import Message, Update
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden, TelegramError
 from telegram.ext import ExtBot
 
 from bot.db.base import utcnow
-from bot.db.models import Ticket, User
+from bot.db.models import User
 from bot.escalation import tickets
 from bot.escalation.cards import queue_text, topic_title, waited
 from bot.i18n import Translator
 from bot.settings import Settings
-from bot.telegram.context import Context
+from bot.telegram.context import Context, Services
 from bot.telegram.handoff import rating_choices
 from bot.telegram.profile import language_of
 from bot.telegram.send import send_html, send_text
@@ -70,7 +69,7 @@ async def refuse(update: Update, context: Context) -> None:
         return
     log.warning("refused an operator command from user %d in chat %d", tg_user.id, message.chat_id)
     if message.chat.type == "private":
-        t = Translator(await language_of(update, context))
+        t = Translator(language_of(update, context))
         text = t.gettext("This command is for MRC operators.")
         await send_text(context.bot, message.chat_id, text)
 
@@ -95,21 +94,33 @@ async def staff_message(update: Update, context: Context) -> None:
         return
     if thread is None:
         return
+    name, argument = command or ("", "")
+    first, title = False, ""
     async with services.db.session() as session:
         user = await session.scalar(select(User).where(User.staff_thread_id == thread))
         ticket = await tickets.open_ticket_of(session, user.id) if user else None
-        if user is None or ticket is None:
-            if command is None or command[0] in {"close", "note"}:
-                text = staff.gettext("There is no open ticket in this topic; nothing was sent.")
-                await send_text(context.bot, message.chat_id, text, thread_id=thread)
-            return
-        if command is not None:
-            await _command_in_topic(context, session, command, user, ticket, staff, thread)
-            return
-        first = ticket.first_reply_at is None
-        entry = message.text or message.caption or "[media]"
-        await tickets.add_entry(session, ticket, "operator", entry)
-        title = topic_title(ticket, staff)
+        if user is not None and ticket is not None and command is None:
+            first = ticket.first_reply_at is None
+            await tickets.add_entry(
+                session, ticket, "operator", message.text or message.caption or "[media]"
+            )
+            title = topic_title(ticket, staff)
+        elif ticket is not None and name == "note":
+            await tickets.add_entry(session, ticket, "note", argument)
+    if user is None or ticket is None:
+        if command is None or name in {"close", "note"}:
+            text = staff.gettext("There is no open ticket in this topic; nothing was sent.")
+            await send_text(context.bot, message.chat_id, text, thread_id=thread)
+        return
+    if name == "note":
+        text = staff.gettext("📝 Note saved. It is never sent to the migrant.")
+        await send_text(context.bot, message.chat_id, text, thread_id=thread)
+        return
+    if name == "close":
+        await close_ticket(context.bot, services, ticket.id, argument)
+        return
+    if command is not None:  # other commands are neither relayed nor run
+        return
     if not await _relay_to_migrant(context, message, user):
         text = staff.gettext(
             "⚠️ Not delivered: the migrant has blocked the bot or deleted the chat."
@@ -120,37 +131,20 @@ async def staff_message(update: Update, context: Context) -> None:
             await context.bot.edit_forum_topic(message.chat_id, thread, name=title)
 
 
-async def _command_in_topic(
-    context: Context,
-    session: AsyncSession,
-    command: tuple[str, str],
-    user: User,
-    ticket: Ticket,
-    staff: Translator,
-    thread: int,
-) -> None:
-    """/note and /close in a migrant's topic (other commands are neither relayed nor run)."""
-    name, argument = command
-    staff_chat = context.services.settings.staff_chat_id
-    assert staff_chat is not None
-    if name == "note":
-        await tickets.add_entry(session, ticket, "note", argument)
-        text = staff.gettext("📝 Note saved. It is never sent to the migrant.")
-        await send_text(context.bot, staff_chat, text, thread_id=thread)
-    elif name == "close":
-        await tickets.close(session, ticket, argument)
-        await announce_closed(context.bot, context.services.settings, user, ticket, staff)
-
-
-def signature(user: User, settings: Settings) -> str:
+def signature(language: str) -> str:
     """ "MRC operator" in bold, in the migrant's language (never the operator's name)."""
-    t = Translator(user.language or settings.default_language)
-    return "<b>" + html.escape(t.gettext("MRC operator")) + "</b>"
+    # TRANSLATORS: the signature above an operator's reply to a migrant (never a name)
+    return "<b>" + html.escape(Translator(language).gettext("MRC operator")) + "</b>"
+
+
+def migrant_language(user: User, settings: Settings) -> str:
+    """The language a migrant reads replies in."""
+    return user.language or settings.default_language
 
 
 async def _relay_to_migrant(context: Context, message: Message, user: User) -> bool:
     """Send the operator's message to the migrant, signed "MRC operator", never with a name."""
-    signed = signature(user, context.services.settings)
+    signed = signature(migrant_language(user, context.services.settings))
     chat_id = int(user.external_id)
     try:
         if message.text:
@@ -172,28 +166,34 @@ async def _relay_to_migrant(context: Context, message: Message, user: User) -> b
     return True
 
 
-async def announce_closed(
-    bot: ExtBot[None], settings: Settings, user: User, ticket: Ticket, staff: Translator
-) -> None:
-    """Tell the migrant (with a rating), the topic, and close the topic."""
-    staff_chat = settings.staff_chat_id
-    thread = user.staff_thread_id
-    t = Translator(user.language or ticket.language)
+async def close_ticket(
+    bot: ExtBot[None], services: Services, ticket_id: int, resolution: str
+) -> bool:
+    """Close the ticket (committed first), then tell the migrant (with a rating), the topic,
+    and close the topic. The one way staff close tickets: ``/close`` and the console. False if
+    the ticket was not open."""
+    closed = await tickets.close_ticket(services.db, ticket_id, resolution)
+    if closed is None:
+        return False
+    staff = Translator(services.settings.staff_language)
+    staff_chat, thread, number = services.settings.staff_chat_id, closed.thread, ticket_id
+    t = Translator(closed.language)
     text = t.gettext(
         "An MRC operator has closed your request #{number}. How would you rate the help? "
         "(1 star: bad, 5 stars: very good)",
-        number=ticket.id,
+        number=number,
     )
     try:
-        await send_text(bot, int(user.external_id), text, rating_choices(t, ticket.id))
+        await send_text(bot, int(closed.external_id), text, rating_choices(number))
     except (Forbidden, BadRequest):
-        log.warning("could not tell the migrant that ticket %d is closed", ticket.id)
+        log.warning("could not tell the migrant that ticket %d is closed", number)
     if staff_chat is not None and thread is not None:
         with contextlib.suppress(TelegramError):
-            done = staff.gettext("✅ Ticket #{number} is closed.", number=ticket.id)
+            done = staff.gettext("✅ Ticket #{number} is closed.", number=number)
             await send_text(bot, staff_chat, done, thread_id=thread)
-            await bot.edit_forum_topic(staff_chat, thread, name=topic_title(ticket, staff))
+            await bot.edit_forum_topic(staff_chat, thread, name=topic_title(closed.ticket, staff))
             await bot.close_forum_topic(staff_chat, thread)
+    return True
 
 
 async def remind_waiting(context: Context) -> None:

@@ -12,15 +12,17 @@ from telegram import Update
 from telegram.error import BadRequest, Forbidden, RetryAfter, TelegramError
 from telegram.ext import ExtBot
 
-from bot import notify, users
+from bot import notify
 from bot.db.models import NotificationRun, User
 from bot.dialogue.core import Choice, topic_choice
+from bot.dialogue.payloads import Subscribe, Unsubscribe
 from bot.i18n import Translator
 from bot.kb.store import published
+from bot.telegram.consent import needs_consent, show_notice
 from bot.telegram.context import Context, Services
 from bot.telegram.profile import language_of
 from bot.telegram.send import send_text
-from bot.topics import TOPIC_TITLES, TOPICS
+from bot.topics import TOPIC_TITLES
 
 log = logging.getLogger(__name__)
 
@@ -30,39 +32,31 @@ RATE = 10.0
 
 
 def unsubscribe_choice(t: Translator, topic: str) -> Choice:
-    return Choice(t.gettext("🔕 Stop these messages"), f"unsub:{topic}")
+    return Choice(t.gettext("🔕 Stop these messages"), Unsubscribe(topic))
 
 
-async def toggle(update: Update, context: Context) -> None:
-    """``sub:<topic>`` and ``unsub:<topic>`` buttons (a forged topic changes nothing)."""
-    query, tg_user = update.callback_query, update.effective_user
-    if query is None or tg_user is None or query.message is None:
+async def toggle(update: Update, context: Context, payload: Subscribe | Unsubscribe) -> None:
+    """🔔 and 🔕 under answers and notices (following a topic needs the notice accepted)."""
+    chat = update.effective_chat
+    if chat is None:
         return
-    await query.answer()
-    language = await language_of(update, context)
-    t = Translator(language)
-    action, _, topic = str(query.data or "").partition(":")
-    chat_id = query.message.chat.id
-    if topic not in TOPICS:
-        await send_text(
-            context.bot,
-            chat_id,
-            t.gettext("This button has expired. Please write your question again."),
-        )
-        return
-    title = t.gettext(TOPIC_TITLES[topic])
-    async with context.services.db.session() as session:
-        user = await users.get_or_create(session, "telegram", str(tg_user.id))
-        if action == "sub":
-            await notify.subscribe(session, user, topic)
-        else:
-            await notify.unsubscribe(session, user, topic)
-    if action == "sub":
+    t = Translator(language_of(update, context))
+    title = t.gettext(TOPIC_TITLES[payload.topic])
+    person = context.person
+    if isinstance(payload, Subscribe):
+        if person is None or not person.consented:
+            await show_notice(update, context, needs_consent(t))
+            return
+        async with context.services.db.session() as session:
+            await notify.subscribe(session, person.id, payload.topic)
         text = t.gettext("🔔 I will write to you when the article “{title}” changes.", title=title)
-        await send_text(context.bot, chat_id, text, (unsubscribe_choice(t, topic),))
-    else:
-        text = t.gettext("🔕 You will no longer get messages about “{title}”.", title=title)
-        await send_text(context.bot, chat_id, text)
+        await send_text(context.bot, chat.id, text, (unsubscribe_choice(t, payload.topic),))
+        return
+    if person is not None:
+        async with context.services.db.session() as session:
+            await notify.unsubscribe(session, person.id, payload.topic)
+    text = t.gettext("🔕 You will no longer get messages about “{title}”.", title=title)
+    await send_text(context.bot, chat.id, text)
 
 
 class TelegramNotifier:

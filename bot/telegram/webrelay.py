@@ -16,7 +16,7 @@ from bot.escalation.cards import topic_title
 from bot.i18n import Translator
 from bot.telegram.context import Services
 from bot.telegram.send import send_html, send_text
-from bot.telegram.staff import announce_closed, signature
+from bot.telegram.staff import close_ticket, migrant_language, signature
 
 log = logging.getLogger(__name__)
 
@@ -44,7 +44,7 @@ class TelegramRelay:
             thread = user.staff_thread_id
         delivered = Delivery.SENT
         try:
-            signed = signature(user, settings)
+            signed = signature(migrant_language(user, settings))
             await send_html(self.bot, int(user.external_id), f"{signed}\n{html.escape(text)}")
         except Forbidden:
             delivered = Delivery.UNDELIVERED
@@ -63,13 +63,4 @@ class TelegramRelay:
 
     async def close(self, ticket_id: int, resolution: str, operator: str) -> bool:
         """Close the ticket as ``/close`` in the topic would."""
-        settings = self.services.settings
-        async with self.services.db.session() as session:
-            ticket = await session.get(Ticket, ticket_id, with_for_update=True)
-            if ticket is None or ticket.status == "closed":
-                return False
-            user = await session.get(User, ticket.user_id)
-            assert user is not None
-            await tickets.close(session, ticket, resolution)
-        await announce_closed(self.bot, settings, user, ticket, Translator(settings.staff_language))
-        return True
+        return await close_ticket(self.bot, self.services, ticket_id, resolution)

@@ -15,7 +15,8 @@ import httpx
 import pytest
 
 from bot.admin import accounts
-from bot.admin.app import Console, build_console
+from bot.admin.app import build_console
+from bot.admin.console import Console
 from bot.admin.relay import Delivery
 from bot.db import Database
 from bot.kb.store import import_articles

@@ -24,7 +24,7 @@ async def test_an_admin_adds_an_account_whose_one_time_password_works(env: Env) 
     await env.post("/logout", {}, "/")
     assert (await env.login("nodira", found.group(1))).status_code == 303
     page = (await env.client.get("/tickets")).text
-    tickets = Translator("tg").gettext("Tickets")
+    tickets = Translator("tg").pgettext("console", "Tickets")
     assert tickets != "Tickets"
     assert f">{tickets}</a>" in page, "the console speaks the account's language"
     assert (await env.client.get("/articles")).status_code == 403

@@ -4,14 +4,21 @@ wrong passwords are throttled; cookies and headers are strict."""
 from __future__ import annotations
 
 import re
+from collections.abc import AsyncIterator
+from pathlib import Path
 
+import httpx
 import pytest
 from sqlalchemy import select
 from starlette.routing import Route
 
+from bot.admin import accounts
 from bot.admin.app import build_console
+from bot.admin.console import Console
+from bot.db import Database
 from bot.db.models import ArticleTranslation, AuditEntry, Message, User
-from tests.admin.conftest import PASSWORD, Env
+from bot.settings import load_settings
+from tests.admin.conftest import PASSWORD, Env, RecordingRelay
 
 A, E, OP = "ada", "eddie", "olga"
 #: Who may use each route (method, path): the test fails when a route is added without an entry.
@@ -206,3 +213,48 @@ async def test_the_health_check_needs_no_session_and_tells_nothing_private(env: 
     await env.db.dispose()
     env.console.db = type(env.db)("sqlite+aiosqlite:////nonexistent/dir/x.db")
     assert (await env.client.get("/healthz")).status_code == 503
+
+
+@pytest.fixture
+async def behind_proxy(db: Database, tmp_path: Path) -> AsyncIterator[Env]:
+    """The console as docs/deployment.md runs it: behind nginx on 127.0.0.1, which is trusted
+    (MRC_WEB_TRUSTED_PROXIES) and sends X-Forwarded-For."""
+    settings = load_settings(data_dir=tmp_path / "var", web_trusted_proxies="127.0.0.1, ::1")
+    async with db.session() as session:
+        for name, role in ((A, "admin"), (OP, "operator")):
+            await accounts.create(session, name, role, PASSWORD, "en")
+    transport = httpx.ASGITransport(
+        app=build_console(Console(settings, db)), client=("127.0.0.1", 4242)
+    )
+    async with httpx.AsyncClient(transport=transport, base_url="http://console") as client:
+        yield Env(db, Console(settings, db), RecordingRelay(), client)
+
+
+async def _login_from(env: Env, address: str, username: str, password: str) -> int:
+    token = await env.csrf()
+    response = await env.client.post(
+        "/login",
+        data={"csrf": token, "username": username, "password": password},
+        headers={"X-Forwarded-For": address},
+    )
+    return response.status_code
+
+
+async def test_behind_a_trusted_proxy_each_address_is_throttled_on_its_own(
+    behind_proxy: Env,
+) -> None:
+    for _ in range(5):
+        assert await _login_from(behind_proxy, "203.0.113.5", "nobody", "wrong") == 401
+    assert await _login_from(behind_proxy, "203.0.113.5", A, PASSWORD) == 429
+    # Everyone else comes through the same proxy, from their own address: not locked out.
+    assert await _login_from(behind_proxy, "198.51.100.7", A, PASSWORD) == 303
+    # The proxy appends the address it saw: what a client wrote in the header before is not
+    # believed (the nearest untrusted address counts).
+    assert await _login_from(behind_proxy, "198.51.100.7, 203.0.113.5", A, PASSWORD) == 429
+
+
+async def test_a_forwarded_address_from_an_untrusted_peer_is_ignored(env: Env) -> None:
+    """Without MRC_WEB_TRUSTED_PROXIES, X-Forwarded-For cannot buy new attempts."""
+    for number in range(5):
+        assert await _login_from(env, f"192.0.2.{number}", "nobody", "wrong") == 401
+    assert await _login_from(env, "192.0.2.200", A, PASSWORD) == 429

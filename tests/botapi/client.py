@@ -13,7 +13,7 @@ from collections.abc import Callable
 from typing import Any
 
 from tests.botapi.objects import EmuChat, EmuUser, SentMessage
-from tests.botapi.server import BotAPIEmulatorServer, Topic
+from tests.botapi.server import BotAPIEmulatorServer, Hold, Topic
 
 _ids = itertools.count(5_000_001)
 _MEDIA: dict[str, dict[str, Any]] = {
@@ -115,6 +115,19 @@ class BotAPIEmulator(BotAPIEmulatorServer):
         """The next ``times`` calls of ``method`` fail with ``status``."""
         with self.lock:
             self.failures.extend([(method, status, retry_after)] * times)
+
+    def hold_next(self, method: str) -> Hold:
+        """The next call of ``method`` is held (Telegram is slow to do it) until the test
+        sets ``release`` (or 60 s pass); ``arrived`` is set when the call comes in."""
+        hold = Hold(threading.Event(), threading.Event())
+        with self.lock:
+            self.holds.append((method, hold))
+        return hold
+
+    def answer_late(self, method: str, seconds: float) -> None:
+        """The next call of ``method`` is carried out at once, and answered ``seconds`` late."""
+        with self.lock:
+            self.late.append((method, seconds))
 
     # --- updates ---------------------------------------------------------------------------------
 

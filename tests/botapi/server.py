@@ -48,6 +48,14 @@ class Call:
     at: float = field(default_factory=time.monotonic)
 
 
+@dataclass(frozen=True)
+class Hold:
+    """A call held by the emulator: ``arrived`` when it came in, ``release`` lets it go on."""
+
+    arrived: threading.Event
+    release: threading.Event
+
+
 @dataclass
 class Topic:
     """A forum topic."""
@@ -125,6 +133,10 @@ class BotAPIEmulatorServer:
         self.my_commands: dict[tuple[str | None, str | None], list[dict[str, Any]]] = {}
         self.webhook: dict[str, Any] | None = None
         self.failures: list[tuple[str, int, int | None]] = []
+        #: Calls held until their event is set (method, event), taken in order.
+        self.holds: list[tuple[str, Hold]] = []
+        #: Calls carried out at once, then answered this many seconds late (method, seconds).
+        self.late: list[tuple[str, float]] = []
         self.blocked: set[int] = set()
         self.users: dict[int, EmuUser] = {}
         self.groups: dict[int, EmuChat] = {}
@@ -189,10 +201,16 @@ class BotAPIEmulatorServer:
                 self.calls.append(Call(method, params, status, problems, started))
             return status, {"ok": False, "error_code": status, "description": problems[0]}
         failure = self._injected_failure(method)
+        hold, late = self._taken(self.holds, method), self._taken(self.late, method)
+        if hold is not None:
+            hold.arrived.set()
+            hold.release.wait(60)  # Telegram is slow to do it (the bot's other calls go on)
         try:
             if failure is not None:
                 raise failure
             result = getattr(self, f"_api_{method}", self._api_other)(params)
+            if late is not None:
+                time.sleep(late)  # done, but the answer comes late: the bot may time out
         except ApiError as error:
             with self.lock:
                 self.calls.append(Call(method, params, error.status, [], started))
@@ -207,6 +225,15 @@ class BotAPIEmulatorServer:
         with self.lock:
             self.calls.append(Call(method, params, 200, [], started))
         return 200, {"ok": True, "result": result}
+
+    def _taken(self, queue: list[tuple[str, Any]], method: str) -> Any:
+        """The first entry of ``queue`` for ``method``, removed from it; else None."""
+        with self.lock:
+            for i, (name, value) in enumerate(queue):
+                if name == method:
+                    del queue[i]
+                    return value
+        return None
 
     def _injected_failure(self, method: str) -> ApiError | None:
         with self.lock:
@@ -487,6 +514,11 @@ class BotAPIEmulatorServer:
             topic = self._topic(params)
             if "name" in params:
                 topic.name = params["name"]
+        return True
+
+    def _api_deleteForumTopic(self, params: dict[str, Any]) -> Any:
+        with self.lock:
+            self._topic(params).deleted = True
         return True
 
     def _api_closeForumTopic(self, params: dict[str, Any]) -> Any:

@@ -1,6 +1,7 @@
 """Checks a Bot API call against the official spec, and against Telegram's own limits.
 
-The spec is ``../shared/reference/telegram-bot-api.json`` (Bot API 10.1): every method with its
+The spec is ``telegram-bot-api.json`` beside this module (Bot API 10.1, MIT-licensed: see
+``telegram-bot-api.LICENSE``): every method with its
 parameters (required or not, their types) and every type with its fields. A call is refused,
 as Telegram would refuse it, when the method is unknown, a parameter is unknown or missing, a
 value has the wrong type (objects are JSON and checked field by field), or a limit is broken:
@@ -18,9 +19,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-SPEC_PATH = (
-    Path(__file__).resolve().parents[2].parent / "shared" / "reference" / "telegram-bot-api.json"
-)
+SPEC_PATH = Path(__file__).resolve().parent / "telegram-bot-api.json"
 
 
 @dataclass(frozen=True)

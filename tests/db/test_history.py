@@ -11,6 +11,7 @@ from bot import history, users
 from bot.db.base import utcnow
 from bot.db.models import Feedback, Message, User
 from bot.dialogue import Reply
+from bot.dialogue.core import Action
 
 
 async def count(session: AsyncSession, model: type) -> int:
@@ -19,9 +20,9 @@ async def count(session: AsyncSession, model: type) -> int:
 
 async def test_messages_are_purged_after_the_retention_period(session: AsyncSession) -> None:
     user = await users.get_or_create(session, "telegram", "1")
-    reply = Reply("...", "tg", "work_patent", 0.9, "answer", article="work_patent")
-    await history.log_message(session, user, "патент чи тавр", reply)
-    await history.log_message(session, user, "кухна", reply)
+    reply = Reply("...", "tg", "work_patent", 0.9, Action.ANSWER, article="work_patent")
+    await history.log_message(session, user.id, "патент чи тавр", reply)
+    await history.log_message(session, user.id, "кухна", reply)
     await session.flush()
     old = await session.scalar(select(Message).where(Message.text == "кухна"))
     assert old is not None
@@ -38,12 +39,12 @@ async def test_messages_are_purged_after_the_retention_period(session: AsyncSess
 async def test_deleting_a_user_deletes_their_messages_and_feedback(session: AsyncSession) -> None:
     user = await users.get_or_create(session, "telegram", "2")
     other = await users.get_or_create(session, "telegram", "3")
-    reply = Reply("...", "ru", action="fallback")
-    await history.log_message(session, user, "текст", reply)
-    await history.log_message(session, other, "другой", reply)
-    await history.record_feedback(session, user, "work_patent", "ru", helpful=False)
+    reply = Reply("...", "ru", action=Action.FALLBACK)
+    await history.log_message(session, user.id, "текст", reply)
+    await history.log_message(session, other.id, "другой", reply)
+    await history.record_feedback(session, user.id, "work_patent", "ru", helpful=False)
     await session.flush()
-    await history.delete_user_data(session, user)
+    await history.delete_user_data(session, user.id)
     await session.flush()
     assert await count(session, Feedback) == 0
     assert await count(session, Message) == 1

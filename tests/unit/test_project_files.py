@@ -8,16 +8,14 @@ import pytest
 import yaml
 
 from bot import PROJECT_DIR
+from bot.nlu.evaldata import EVAL_DIR
 from bot.topics import CONVERSATION_INTENTS, INTENTS, TOPIC_TITLES
-from tests.conftest import SHARED_DIR
 
-SPEC = SHARED_DIR / "spec" / "topics.yml"
+SPEC = PROJECT_DIR / "topics.yml"
 
 
 @pytest.fixture(scope="module")
 def spec() -> dict[str, dict[str, object]]:
-    if not SPEC.exists():
-        pytest.skip("../shared/spec/topics.yml is not beside the project")
     return yaml.safe_load(SPEC.read_text())  # type: ignore[no-any-return]
 
 
@@ -34,7 +32,13 @@ def nlu_intents() -> dict[str, int]:
 
 def test_every_spec_key_is_a_known_intent(spec: dict[str, dict[str, object]]) -> None:
     assert set(spec["conversation"]) == set(CONVERSATION_INTENTS)
+    assert len(spec["topics"]) >= 20
     assert set(spec["topics"]) <= set(TOPIC_TITLES)
+
+
+def test_every_spec_topic_has_an_article_folder(spec: dict[str, dict[str, object]]) -> None:
+    folders = {p.name for p in (PROJECT_DIR / "knowledge_base").iterdir() if p.is_dir()}
+    assert set(spec["topics"]) <= folders
 
 
 def test_domain_lists_exactly_the_intents() -> None:
@@ -56,9 +60,11 @@ def test_training_data_is_split_by_topic() -> None:
 
 
 def test_no_evaluation_test_data_in_training() -> None:
-    """Files named *test* under shared/eval-data are for evaluation only."""
+    """Files named *test* under tests/nlu/eval-data are for evaluation only."""
     test_lines: set[str] = set()
-    for path in (SHARED_DIR / "eval-data").rglob("*test*"):
+    paths = sorted(EVAL_DIR.rglob("*test*"))
+    assert len(paths) == 4, paths  # CLINC150 oos_test and SIB-200 test in tg, ru, en
+    for path in paths:
         for line in path.read_text(encoding="utf-8").splitlines():
             text = line.split("\t")[-1].strip().lower()
             if len(text) > 20:

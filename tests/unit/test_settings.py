@@ -91,3 +91,67 @@ def test_several_nlu_servers_are_listed_and_need_to_run_elsewhere(
     monkeypatch.setenv("MRC_NLU_URL", "http://10.0.0.5:5005,ftp://x")
     with pytest.raises(SettingsError):
         load_settings()
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "secret"),
+    [
+        # An unparseable URL (the port is not a number): its password must not be printed.
+        ("MRC_DATABASE_URL", "postgresql://mrc:S3cr3t-pass@db.example:port/mrc", "S3cr3t-pass"),
+        ("MRC_DATABASE_URL", "oracle://mrc:S3cr3t-pass@db.example/mrc", "S3cr3t-pass"),
+        ("MRC_DATABASE_URL", "postgresql://mrc@db.example/?password=S3cr3t-pass", "S3cr3t-pass"),
+        ("MRC_WEBHOOK_SECRET", "S3cr3t pass with spaces", "S3cr3t"),
+        ("MRC_NLU_URL", "ftp://user:S3cr3t-pass@nlu.example", "S3cr3t-pass"),
+        ("MRC_WEBHOOK_URL", "ftp://bot:S3cr3t-pass@example.org/hook?key=S3cr3t", "S3cr3t"),
+        ("MRC_TELEGRAM_BASE_URL", "x", None),  # a short value: shown, nothing secret in it
+    ],
+)
+def test_a_configuration_error_never_prints_a_secret(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], name: str, value: str,
+    secret: str | None,
+) -> None:  # fmt: skip
+    """What `mrc` prints, line by line, for a bad setting: the name and the problem, and the
+    value only where it holds no secret (URLs without user, password or query)."""
+    from bot.cli import main
+
+    monkeypatch.setenv(name, value)
+    with pytest.raises(SystemExit) as exited:
+        main(["kb", "import"])
+    assert exited.value.code == 2
+    printed = capsys.readouterr()
+    lines = (printed.err + printed.out).strip().splitlines()
+    assert lines
+    assert all(line.startswith(f"mrc: configuration error: {name}: ") for line in lines)
+    if secret is not None:
+        assert secret not in printed.err + printed.out
+    else:
+        assert repr(value) in printed.err
+
+
+def test_urls_in_errors_keep_what_helps_and_hide_the_rest() -> None:
+    from bot.settings import shown
+
+    assert shown("database_url", "postgresql://u:pw@db:5432/mrc?sslmode=x") == (
+        "'postgresql://…@db:5432/mrc?…'"
+    )
+    assert (
+        shown("nlu_url", "http://a:b@h:5005,http://c:d@h:5006")
+        == "'http://…@h:5005,http://…@h:5006'"
+    )
+    assert shown("telegram_token", "123:abc") is None
+    assert shown("web_secret", "x") is None
+    assert shown("staff_chat_id", "abc") == "'abc'"
+
+
+def test_the_fallback_threshold_is_the_same_in_config_yml_and_the_dialogue() -> None:
+    """The dialogue refuses to answer below MIN_CONFIDENCE; Rasa's FallbackClassifier turns the
+    same messages into nlu_fallback. Tuned once (mrc nlu tune), kept equal here."""
+    import yaml
+
+    from bot import PROJECT_DIR
+    from bot.dialogue.core import EMERGENCY_CONFIDENCE, MIN_CONFIDENCE
+
+    config = yaml.safe_load((PROJECT_DIR / "config.yml").read_text())
+    [fallback] = [c for c in config["pipeline"] if c["name"] == "FallbackClassifier"]
+    assert fallback["threshold"] == MIN_CONFIDENCE
+    assert EMERGENCY_CONFIDENCE < MIN_CONFIDENCE

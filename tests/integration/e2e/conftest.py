@@ -42,9 +42,9 @@ def is_article(message: SentMessage, language: str = "en") -> bool:
     """Whether ``message`` shows an article (its last part asks for feedback, the others
     offer "Show more")."""
     t = Translator(language)
-    return t.gettext("Was this helpful?") in plain(message) or t.gettext("Show more") in labels(
-        message
-    )
+    return t.gettext("Was this helpful?") in plain(message) or t.pgettext(
+        "button", "Show more"
+    ) in labels(message)
 
 
 def choose_language(emu: BotAPIEmulator, user: EmuUser, language: str) -> None:
@@ -150,6 +150,8 @@ def bot_environment(
         MRC_DEFAULT_LANGUAGE="tg",
         MRC_LOG_LEVEL="INFO",
         MRC_WEB_PORT="0",  # the staff console on a free port (printed at start)
+        # A short wait for Telegram's answers, so that a late answer can be tested quickly.
+        MRC_TELEGRAM_TIMEOUT="3",
     )
     if rasa is not None:
         env.update(MRC_NLU_MANAGE="false", MRC_NLU_URL=rasa.url, MRC_NLU_TOKEN=rasa.token)

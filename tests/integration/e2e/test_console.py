@@ -166,9 +166,9 @@ def test_subscribers_are_told_of_a_significant_update_and_can_stop(
     emu.send_text(user, "Как встать на миграционный учёт?")
     [answer] = emu.wait_for(user.id, after=seen)
     assert is_article(answer, "ru")
-    while t.gettext("Show more") in labels(answer):  # the bell is under the last part
+    while t.pgettext("button", "Show more") in labels(answer):  # the bell is under the last part
         seen = len(emu.received(user.id))
-        emu.press(user, t.gettext("Show more"))
+        emu.press(user, t.pgettext("button", "Show more"))
         [answer] = emu.wait_for(user.id, after=seen)
     seen = len(emu.received(user.id))
     emu.press(user, t.gettext("🔔 Tell me when this changes"))

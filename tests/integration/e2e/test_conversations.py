@@ -31,8 +31,8 @@ def read_to_the_end(
 ) -> tuple[SentMessage, int]:
     """Press "Show more" until the article's last part; return it and the chat's count."""
     message = first
-    while t.gettext("Show more") in labels(message):
-        emu.press(user, t.gettext("Show more"))
+    while t.pgettext("button", "Show more") in labels(message):
+        emu.press(user, t.pgettext("button", "Show more"))
         [message] = emu.wait_for(user.id, after=seen)
         seen += 1
     return message, seen
@@ -71,14 +71,14 @@ def test_start_language_question_article_and_thumbs_up(
     [first] = emu.wait_for(user.id, after=3)
     answer, seen = read_to_the_end(emu, user, t, first, 4)
     assert t.gettext("Was this helpful?") in plain(answer)
-    assert t.gettext("👍 Yes") in labels(answer)
-    emu.press(user, t.gettext("👍 Yes"))
+    assert t.pgettext("feedback button", "👍 Yes") in labels(answer)
+    emu.press(user, t.pgettext("feedback button", "👍 Yes"))
     [thanks] = emu.wait_for(user.id, after=seen)
     assert plain(thanks) == t.gettext("Thank you for your feedback!")
 
     def voted() -> bool:
         [now] = [m for m in emu.received(user.id) if m.message_id == answer.message_id]
-        return t.gettext("👍 Yes") not in labels(now)
+        return t.pgettext("feedback button", "👍 Yes") not in labels(now)
 
     emu.wait_until(voted, 10)  # one vote per answer
     [(user_pk, _, _)] = users_row(bot, user.id)
@@ -97,7 +97,7 @@ def test_a_vague_question_offers_topics_and_a_choice_opens_the_article(
     [offer] = emu.wait_for(user.id)
     passports = t.gettext(TOPIC_TITLES["passport_documents"])
     assert passports in labels(offer)
-    assert t.gettext("Talk to a person") in labels(offer)
+    assert t.pgettext("button", "Talk to a person") in labels(offer)
     emu.press(user, passports)
     [article] = emu.wait_for(user.id, after=1)
     assert is_article(article, "ru")
@@ -217,7 +217,10 @@ def test_voice_photos_stickers_locations_contacts_and_edits_get_a_helpful_reply(
         emu.send_media(user, sent)
         [reply] = emu.wait_for(user.id, after=i)
         assert plain(reply) == about(kind, t), sent
-        assert labels(reply) == [t.gettext("Topics"), t.gettext("Talk to a person")]
+        assert labels(reply) == [
+            t.pgettext("button", "Topics"),
+            t.pgettext("button", "Talk to a person"),
+        ]
     update_id = emu.send_text(user, "привет")
     emu.wait_for(user.id, after=len(kinds))
     emu.edit_text(user, emu.update(update_id)["message"]["message_id"], "привет!")
@@ -233,15 +236,62 @@ def test_voice_photos_stickers_locations_contacts_and_edits_get_a_helpful_reply(
 
 def test_privacy_shows_what_is_kept_and_sends_a_copy(emu: BotAPIEmulator, bot: BotProcess) -> None:
     user = emu.user("Privacy", language_code="en")
+    choose_language(emu, user, "en")
     emu.send_text(user, "How do I get a work patent in Russia?")
-    emu.wait_for(user.id)
+    emu.wait_for(user.id, after=3)
     emu.send_text(user, "/privacy")
-    [notice] = emu.wait_for(user.id, after=1)
+    [notice] = emu.wait_for(user.id, after=4)
     assert "Now kept: 1 message, since" in plain(notice)
     emu.press(user, "📄 Send me my data")
-    [document] = emu.wait_for(user.id, after=2)
+    [document] = emu.wait_for(user.id, after=5)
     assert document.kind == "document"
     assert b"How do I get a work patent in Russia?" in (document.document or b"")
+
+
+def messages_kept(bot: BotProcess) -> int:
+    [(count,)] = bot.query("SELECT count(*) FROM messages")
+    return int(count)  # type: ignore[call-overload]
+
+
+def test_nothing_is_kept_before_the_privacy_notice_is_accepted(
+    emu: BotAPIEmulator, bot: BotProcess
+) -> None:
+    """The notice says so, and it is true: questions are answered, nothing is stored; what
+    needs storing (a person, 🔔) asks for the notice first. Choosing a language accepts it."""
+    t = Translator("en")
+    user = emu.user("Not yet", language_code="en")
+    emu.send_text(user, "/start")
+    [notice] = emu.wait_for(user.id)
+    assert t.gettext(
+        "Until you choose a language I keep nothing about you, except if you write that you "
+        "are in danger: then your message goes to an MRC operator at once."
+    ) in plain(notice)
+    before = messages_kept(bot)
+    emu.send_text(user, "How do I get a work patent in Russia?")  # no language chosen yet
+    [answer] = emu.wait_for(user.id, after=1)
+    assert is_article(answer)
+    emu.send_text(user, "/human")
+    [asked] = emu.wait_for(user.id, after=2)
+    reason = t.gettext(
+        "To do this I need to keep your messages. Please read the privacy notice and choose "
+        "your language first."
+    )
+    assert plain(asked).startswith(reason)
+    assert labels(asked) == [language_name(code) for code in ("tg", "ru")] + ["✓ English"]
+    emu.send_text(user, "/privacy")
+    [privacy] = emu.wait_for(user.id, after=3)
+    assert t.gettext("Now kept: nothing. You have not chosen a language (/start) yet.") in plain(
+        privacy
+    )
+    assert users_row(bot, user.id) == []
+    assert messages_kept(bot) == before
+    emu.press(user, "✓ English")  # under the notice /human showed: accepted now
+    emu.wait_for(user.id, 2, after=4)
+    [(_, language, consent_at)] = users_row(bot, user.id)
+    assert (language, consent_at is not None) == ("en", True)
+    emu.send_text(user, "How do I get a work patent in Russia?")
+    emu.wait_for(user.id, after=6)
+    assert messages_kept(bot) == before + 1
 
 
 def test_deletemydata_removes_the_profile_messages_and_feedback(
@@ -300,6 +350,23 @@ def test_telegram_429_and_5xx_are_retried_and_the_reply_arrives(
     [thanks] = emu.wait_for(user.id, after=1, timeout=30)
     assert plain(thanks) == "You are welcome!"
     assert len(emu.received(user.id)) == 2  # retried, not sent twice
+
+
+def test_a_message_telegram_is_slow_to_confirm_is_not_sent_twice(
+    emu: BotAPIEmulator, bot: BotProcess
+) -> None:
+    """Telegram delivers the answer but confirms it after the bot stopped waiting (3 s here):
+    the bot must not send it again (before, a slow Telegram showed people answers twice)."""
+    user = emu.user("Slow Telegram", language_code="en")
+    emu.answer_late("sendMessage", 6)
+    emu.send_text(user, "thanks")
+    [reply] = emu.wait_for(user.id, timeout=30)
+    assert plain(reply) == Translator("en").gettext("You are welcome!")
+    assert bot.log is not None
+    bot.log.wait_for("sendMessage timed out; not sent again", 30)
+    emu.send_text(user, "hello")  # the next message is answered as usual
+    emu.wait_for(user.id, after=1, timeout=30)
+    assert len(emu.received(user.id)) == 2, [m.text for m in emu.received(user.id)]
 
 
 def test_malformed_updates_are_dropped_and_everyone_else_is_served(

@@ -195,3 +195,30 @@ def test_a_deleted_topic_is_replaced_and_nothing_is_lost(
     cards = emu.wait_for(staff.group.id, thread_id=new)
     assert f"#{number}" in plain(cards[0])
     emu.wait_until(lambda: any(int(c.get("message_thread_id", 0)) == new for c in emu.copies), 10)
+
+
+def test_a_slow_topic_creation_does_not_hold_up_anyone_else(
+    emu: BotAPIEmulator, bot: BotProcess, staff: Staff
+) -> None:
+    """Telegram takes its time creating a migrant's topic. Meanwhile someone else is answered:
+    the bot commits before it calls Telegram (the database here is SQLite, where a transaction
+    held across the call would stop every other writer, the next update's record included)."""
+    waiting, other = emu.user("Waits", language_code="ru"), emu.user("Asks", language_code="ru")
+    choose_language(emu, waiting, "ru")
+    choose_language(emu, other, "ru")
+    hold = emu.hold_next("createForumTopic")
+    try:
+        emu.send_text(waiting, "соедините с оператором")
+        assert hold.arrived.wait(30), "the bot never asked for the topic"
+        emu.send_text(other, "Как получить патент на работу?")
+        [answer] = emu.wait_for(other.id, after=3, timeout=20)
+        assert is_article(answer, "ru")
+        assert len(emu.received(waiting.id)) == 3, "the hand-off is still waiting for Telegram"
+    finally:
+        hold.release.set()
+    [handed] = emu.wait_for(waiting.id, after=3)
+    number = request_number(plain(handed))
+    assert ticket(bot, number)["status"] == "waiting"
+    thread = topic_of(emu, bot, waiting)
+    [card] = emu.wait_for(staff.group.id, thread_id=thread)
+    assert Translator("ru").gettext("New ticket #{number}", number=number) in plain(card)

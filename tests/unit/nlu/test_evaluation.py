@@ -8,8 +8,9 @@ import pytest
 
 from bot import PROJECT_DIR
 from bot.nlu import report
+from bot.nlu.evaldata import EvalDataMissing
 from bot.nlu.evaluation import Item, Prediction, load_items, metrics
-from tests.conftest import SHARED_DIR
+from bot.nlu.tuning import sib_dev_sentences
 
 
 def test_metrics_count_fallbacks_as_not_answered(tmp_path: Path) -> None:
@@ -29,7 +30,7 @@ def test_metrics_count_fallbacks_as_not_answered(tmp_path: Path) -> None:
         Prediction("work_patent", 0.7),  # answered with a topic: a false accept
         Prediction("out_of_scope", 0.9),
     ]
-    r = metrics(items, predictions, tmp_path)  # no SIB files there: no language-ID figures
+    r = metrics(items, predictions, eval_dir=None)  # no language-ID figures
     assert r["accuracy"] == pytest.approx(3 / 4)
     assert r["per_form_accuracy"] == {"en": 1.0, "ru_cyrl": 1.0, "tg_cyrl": 1.0, "tg_latn": 0.0}
     assert r["per_language_accuracy"] == {"en": 1.0, "ru": 1.0, "tg": 0.5}
@@ -48,9 +49,7 @@ def test_metrics_count_fallbacks_as_not_answered(tmp_path: Path) -> None:
 
 
 def test_the_evaluation_data_is_complete() -> None:
-    if not (SHARED_DIR / "eval-data").exists():
-        pytest.skip("../shared is not beside the project")
-    items = load_items(PROJECT_DIR, SHARED_DIR)
+    items = load_items(PROJECT_DIR)
     datasets = {i.dataset for i in items}
     assert datasets == {"test", "clinc_oos_test", "sib_test_tg", "sib_test_ru", "sib_test_en"}
     test = [i for i in items if i.dataset == "test"]
@@ -59,3 +58,11 @@ def test_the_evaluation_data_is_complete() -> None:
         "tg_cyrl", "tg_plain", "tg_latn", "ru_cyrl", "ru_latn", "en", "tg_ru_mixed"
     }  # fmt: skip
     assert sum(bool(i.entities) for i in test) > 50
+
+
+def test_missing_evaluation_data_is_an_error_not_a_smaller_test(tmp_path: Path) -> None:
+    """An evaluation on less data would be compared with the last one as if it were the same."""
+    with pytest.raises(EvalDataMissing, match=r"oos_test\.txt"):
+        load_items(PROJECT_DIR, tmp_path)
+    with pytest.raises(EvalDataMissing, match=r"tgk_Cyrl\.dev\.tsv"):
+        sib_dev_sentences(tmp_path)

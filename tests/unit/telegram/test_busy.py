@@ -1,8 +1,10 @@
-"""The "typing…" indicator: none for a fast answer, shown (and repeated) for a slow one."""
+"""The "typing…" indicator: none for a fast answer, shown (and repeated) for a slow one. Time
+is a manual clock the test moves: nothing depends on how fast this machine is."""
 
 from __future__ import annotations
 
 import asyncio
+from dataclasses import dataclass, field
 from typing import Any, cast
 
 import pytest
@@ -14,18 +16,53 @@ from bot.telegram.busy import typing_when_slow
 pytestmark = pytest.mark.unit
 
 
-class FakeBot:
-    """Records chat actions (when each began and ended); fails them when told to."""
+@dataclass
+class ManualClock:
+    """Waits that end when the test moves the clock past them (or their event comes)."""
 
-    def __init__(self, fail: bool = False, takes: float = 0.0) -> None:
-        self.actions: list[tuple[int, str]] = []
-        self.finished = 0
-        self.fail = fail
-        self.takes = takes
+    now: float = 0.0
+    _waiting: list[tuple[float, asyncio.Event]] = field(default_factory=list)
+
+    async def wait(self, stop: asyncio.Event, seconds: float) -> bool:
+        timeout = asyncio.Event()
+        self._waiting.append((self.now + seconds, timeout))
+        if seconds <= 0:
+            timeout.set()
+        stopped = asyncio.ensure_future(stop.wait())
+        timed_out = asyncio.ensure_future(timeout.wait())
+        await asyncio.wait({stopped, timed_out}, return_when=asyncio.FIRST_COMPLETED)
+        stopped.cancel()
+        timed_out.cancel()
+        return stop.is_set()
+
+    async def advance(self, seconds: float) -> None:
+        await settle()  # whatever is about to wait starts waiting first
+        self.now += seconds
+        for deadline, timeout in self._waiting:
+            if deadline <= self.now:
+                timeout.set()
+        await settle()
+
+
+async def settle() -> None:
+    """Let every task that can run, run."""
+    for _ in range(20):
+        await asyncio.sleep(0)
+
+
+@dataclass
+class FakeBot:
+    """Records chat actions; fails them when told to; holds them while ``gate`` is closed."""
+
+    fail: bool = False
+    gate: asyncio.Event | None = None
+    actions: list[tuple[int, str]] = field(default_factory=list)
+    finished: int = 0
 
     async def send_chat_action(self, chat_id: int, action: str, **_: Any) -> bool:
         self.actions.append((chat_id, action))
-        await asyncio.sleep(self.takes)
+        if self.gate is not None:
+            await self.gate.wait()
         self.finished += 1
         if self.fail:
             raise NetworkError("Telegram is unreachable")
@@ -33,43 +70,51 @@ class FakeBot:
 
 
 async def test_a_fast_answer_costs_no_call_to_telegram() -> None:
-    bot = FakeBot()
-    async with typing_when_slow(cast(Bot, bot), 7, delay=0.3):
-        await asyncio.sleep(0.02)
-    await asyncio.sleep(0.4)  # nothing left behind that would send it later
+    bot, clock = FakeBot(), ManualClock()
+    async with typing_when_slow(cast(Bot, bot), 7, delay=0.5, wait=clock.wait):
+        await clock.advance(0.4)  # answered before the delay
+    await clock.advance(10)  # nothing left behind that would send it later
     assert bot.actions == []
 
 
 async def test_a_slow_answer_shows_typing_and_repeats_it_while_it_lasts() -> None:
-    bot = FakeBot()
-    async with typing_when_slow(cast(Bot, bot), 7, delay=0.05, repeat=0.1):
-        await asyncio.sleep(0.32)
-    sent = len(bot.actions)
-    assert 2 <= sent <= 4
-    assert set(bot.actions) == {(7, "typing")}
-    await asyncio.sleep(0.25)
-    assert len(bot.actions) == sent, "stopped with the answer"
+    bot, clock = FakeBot(), ManualClock()
+    async with typing_when_slow(cast(Bot, bot), 7, delay=0.5, repeat=4.5, wait=clock.wait):
+        await clock.advance(0.5)
+        assert bot.actions == [(7, "typing")]
+        await clock.advance(4.5)
+        await clock.advance(4.5)
+        assert bot.actions == [(7, "typing")] * 3
+    await clock.advance(20)
+    assert len(bot.actions) == 3, "stopped with the answer"
 
 
 async def test_a_failing_indicator_does_not_fail_the_answer() -> None:
-    bot = FakeBot(fail=True)
-    async with typing_when_slow(cast(Bot, bot), 7, delay=0.0, repeat=0.05):
-        await asyncio.sleep(0.12)
-    assert len(bot.actions) >= 2, "tried again after the failure"
+    bot, clock = FakeBot(fail=True), ManualClock()
+    async with typing_when_slow(cast(Bot, bot), 7, delay=0.0, repeat=1.0, wait=clock.wait):
+        await clock.advance(0)
+        await clock.advance(1.0)
+    assert len(bot.actions) == 2, "tried again after the failure"
 
 
 async def test_an_error_in_the_answer_still_stops_the_indicator() -> None:
-    bot = FakeBot()
+    bot, clock = FakeBot(), ManualClock()
     with pytest.raises(RuntimeError):
-        async with typing_when_slow(cast(Bot, bot), 7, delay=0.05, repeat=0.05):
+        async with typing_when_slow(cast(Bot, bot), 7, delay=0.5, wait=clock.wait):
             raise RuntimeError("the dialogue failed")
-    await asyncio.sleep(0.15)
+    await clock.advance(10)
     assert bot.actions == []
 
 
 async def test_an_indicator_on_its_way_is_let_finish_before_the_answer() -> None:
-    bot = FakeBot(takes=0.2)
-    async with typing_when_slow(cast(Bot, bot), 7, delay=0.05):
-        await asyncio.sleep(0.1)  # the answer is ready while the indicator is being sent
-    assert bot.actions == [(7, "typing")]
-    assert bot.finished == 1, "not cut off half-way, and done before the answer is sent"
+    bot, clock = FakeBot(gate=asyncio.Event()), ManualClock()
+    block = typing_when_slow(cast(Bot, bot), 7, delay=0.5, wait=clock.wait)
+    await block.__aenter__()
+    await clock.advance(0.5)  # the indicator is being sent when the answer is ready
+    leaving = asyncio.ensure_future(block.__aexit__(None, None, None))
+    await settle()
+    assert not leaving.done(), "the answer waits for the indicator in flight"
+    assert bot.gate is not None
+    bot.gate.set()
+    await asyncio.wait_for(leaving, 5)
+    assert (bot.actions, bot.finished) == ([(7, "typing")], 1)

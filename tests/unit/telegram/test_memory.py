@@ -1,4 +1,4 @@
-"""The conversation memory shared by several workers: kept a day, never trusted blindly."""
+"""The conversation memory kept in the person's row: kept a day, never trusted blindly."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from bot.telegram.memory import from_json, to_json
 
 
 def test_a_conversation_survives_the_round_trip() -> None:
-    conversation = Conversation(1, "patent?", "work_patent", [("work_patent", False)])
+    conversation = Conversation(1, "patent?", "work_patent")
     assert from_json(to_json(conversation)) == conversation
 
 
@@ -24,7 +24,7 @@ def test_an_old_memory_is_forgotten() -> None:
 
 @pytest.mark.parametrize(
     "data", [None, {}, {"at": "yesterday"}, {"at": utcnow().isoformat(), "failed_in_row": "x"},
-             {"at": utcnow().isoformat(), "feedback": 5}],
+             {"at": utcnow().isoformat(), "failed_in_row": [1]}],
 )  # fmt: skip
 def test_unreadable_memory_starts_afresh(data: dict[str, object] | None) -> None:
     assert from_json(data) == Conversation()

@@ -5,11 +5,14 @@ from __future__ import annotations
 import re
 from html.parser import HTMLParser
 
+import httpx
 import pytest
+from telegram.error import NetworkError, TimedOut
 
 from bot.dialogue import Choice
+from bot.dialogue.payloads import OpenTopic, TalkToPerson
 from bot.dialogue.render import to_telegram_html
-from bot.telegram.send import keyboard, split_html, visible_length
+from bot.telegram.send import _retrying, keyboard, may_have_arrived, split_html, visible_length
 
 pytestmark = pytest.mark.unit
 
@@ -71,9 +74,47 @@ def test_html_in_user_visible_text_is_escaped_by_the_renderer() -> None:
     assert balanced(html_text)
 
 
-def test_keyboard_drops_payloads_over_64_bytes() -> None:
-    markup = keyboard((Choice("ok", "topic:work_patent"), Choice("too long", "x" * 65)))
+def test_keyboard_encodes_each_payload_one_button_a_row() -> None:
+    markup = keyboard((Choice("ok", OpenTopic("work_patent")), Choice("person", TalkToPerson())))
     assert markup is not None
-    data = [b.callback_data for row in markup.inline_keyboard for b in row]
-    assert data == ["topic:work_patent"]
+    data = [[b.callback_data for b in row] for row in markup.inline_keyboard]
+    assert data == [["topic:work_patent"], ["human"]]
     assert keyboard(()) is None
+
+
+def _timed_out(cause: Exception) -> TimedOut:
+    error = TimedOut()
+    error.__cause__ = cause  # as python-telegram-bot raises it from httpx's error
+    return error
+
+
+def test_a_request_that_may_have_reached_telegram_is_told_apart() -> None:
+    assert may_have_arrived(_timed_out(httpx.ReadTimeout("no answer in time")))
+    assert may_have_arrived(_timed_out(httpx.WriteTimeout("sent in part")))
+    assert may_have_arrived(TimedOut())  # cause unknown: assume it arrived
+    assert not may_have_arrived(_timed_out(httpx.ConnectTimeout("no connection")))
+    assert not may_have_arrived(_timed_out(httpx.PoolTimeout("no free connection")))
+    assert not may_have_arrived(NetworkError("Bad Gateway"))
+
+
+@pytest.mark.parametrize(
+    ("error", "calls", "result"),
+    [
+        (_timed_out(httpx.ReadTimeout("late")), 1, None),  # not sent again, not an error
+        (_timed_out(httpx.ConnectTimeout("no connection")), 2, "sent"),  # sent again
+        (NetworkError("Bad Gateway"), 2, "sent"),  # Telegram said it failed: sent again
+    ],
+)
+async def test_only_what_surely_did_not_arrive_is_sent_again(
+    error: Exception, calls: int, result: str | None
+) -> None:
+    made: list[int] = []
+
+    async def call() -> str:
+        made.append(1)
+        if len(made) == 1:
+            raise error
+        return "sent"
+
+    assert await _retrying(call, "sendMessage") == result
+    assert len(made) == calls

@@ -1,0 +1,231 @@
+"""Button payloads: what a button asks for, as typed values, and their text form.
+
+Every button the bot shows carries one of these values. Channels that need text (Telegram's
+``callback_data``, at most 64 bytes) use :func:`encode`; what comes back is untrusted and goes
+through :func:`decode`, which returns ``None`` for anything forged, stale or oversized. The
+text form is stable: buttons already sent keep working after an update.
+
+=======================  =====================================  ===========================
+payload                  text                                   handled by
+=======================  =====================================  ===========================
+OpenMenu                 ``menu`` (``menu:e`` in place)         the dialogue
+OpenCategory             ``cat:<key>`` (``cat:<key>:e``)        the dialogue
+OpenTopic                ``topic:<topic>``                      the dialogue
+ShowMore                 ``more:<topic>:<part>``                the dialogue
+Vote                     ``fb:<topic>:up|down``                 the dialogue (the channel keeps it)
+ChooseLanguage           ``lang:<tg|ru|en>``                    the dialogue (the channel keeps it)
+TalkToPerson             ``human``                              the dialogue, then the channel
+Subscribe, Unsubscribe   ``sub:<topic>``, ``unsub:<topic>``     the channel (🔔 notifications)
+Rate                     ``rate:<ticket>:<1-5>``                the channel (escalation)
+DeleteData               ``del:ask|yes|no``                     the channel (privacy)
+ExportData               ``data:export``                        the channel (privacy)
+=======================  =====================================  ===========================
+
+"In place" navigation buttons belong to a menu message, which is replaced while the user moves
+through it; the same buttons under an answer open a new message (an answer is never replaced).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Literal
+
+from bot.i18n import LANGUAGES, Language
+from bot.topics import CATEGORIES, TOPICS
+
+#: Telegram's limit for ``callback_data``.
+MAX_BYTES = 64
+#: The longest article is cut into fewer parts than this.
+MAX_PART = 99
+MAX_TICKET = 10**12
+
+
+@dataclass(frozen=True, slots=True)
+class OpenMenu:
+    """The topic menu."""
+
+    in_place: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class OpenCategory:
+    """One category's topics."""
+
+    category: str
+    in_place: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class OpenTopic:
+    """A topic's answer, from its beginning."""
+
+    topic: str
+
+
+@dataclass(frozen=True, slots=True)
+class ShowMore:
+    """The next part of a long answer (parts count from 0)."""
+
+    topic: str
+    part: int
+
+
+@dataclass(frozen=True, slots=True)
+class Vote:
+    """👍 or 👎 on an answer."""
+
+    topic: str
+    helpful: bool
+
+
+@dataclass(frozen=True, slots=True)
+class ChooseLanguage:
+    """Answer in this language from now on (the first choice accepts the privacy notice)."""
+
+    language: Language
+
+
+@dataclass(frozen=True, slots=True)
+class TalkToPerson:
+    """Hand the conversation to an MRC operator."""
+
+
+@dataclass(frozen=True, slots=True)
+class Subscribe:
+    """🔔 Tell me when this topic's article changes."""
+
+    topic: str
+
+
+@dataclass(frozen=True, slots=True)
+class Unsubscribe:
+    """🔕 Stop telling me about this topic."""
+
+    topic: str
+
+
+@dataclass(frozen=True, slots=True)
+class Rate:
+    """1 to 5 stars for a closed ticket."""
+
+    ticket: int
+    stars: int
+
+
+@dataclass(frozen=True, slots=True)
+class DeleteData:
+    """/deletemydata: ask for confirmation, confirm, or keep."""
+
+    step: Literal["ask", "yes", "no"]
+
+
+@dataclass(frozen=True, slots=True)
+class ExportData:
+    """/privacy's "Send me my data"."""
+
+
+Payload = (
+    OpenMenu
+    | OpenCategory
+    | OpenTopic
+    | ShowMore
+    | Vote
+    | ChooseLanguage
+    | TalkToPerson
+    | Subscribe
+    | Unsubscribe
+    | Rate
+    | DeleteData
+    | ExportData
+)
+
+#: The payloads the dialogue core answers (the rest belong to a channel's own features).
+DIALOGUE = (OpenMenu, OpenCategory, OpenTopic, ShowMore, Vote, ChooseLanguage, TalkToPerson)
+
+
+def encode(payload: Payload) -> str:
+    """The text form of ``payload`` (at most 64 bytes)."""
+    match payload:
+        case OpenMenu(in_place):
+            text = "menu:e" if in_place else "menu"
+        case OpenCategory(category, in_place):
+            text = f"cat:{category}:e" if in_place else f"cat:{category}"
+        case OpenTopic(topic):
+            text = f"topic:{topic}"
+        case ShowMore(topic, part):
+            text = f"more:{topic}:{part}"
+        case Vote(topic, helpful):
+            text = f"fb:{topic}:{'up' if helpful else 'down'}"
+        case ChooseLanguage(language):
+            text = f"lang:{language}"
+        case TalkToPerson():
+            text = "human"
+        case Subscribe(topic):
+            text = f"sub:{topic}"
+        case Unsubscribe(topic):
+            text = f"unsub:{topic}"
+        case Rate(ticket, stars):
+            text = f"rate:{ticket}:{stars}"
+        case DeleteData(step):
+            text = f"del:{step}"
+        case ExportData():
+            text = "data:export"
+    if len(text.encode()) > MAX_BYTES:
+        raise ValueError(f"payload {text!r} is over {MAX_BYTES} bytes")
+    return text
+
+
+_NUMBER = re.compile(r"0|[1-9][0-9]{0,11}")
+
+
+def _number(text: str, highest: int) -> int | None:
+    if not _NUMBER.fullmatch(text):
+        return None
+    value = int(text)
+    return value if value <= highest else None
+
+
+def decode(text: object) -> Payload | None:
+    """The payload ``text`` stands for, or ``None`` if it is not one the bot could have made
+    (unknown kind or topic, a number out of range, extra parts, too long, not text)."""
+    if not isinstance(text, str) or not text or len(text.encode()) > MAX_BYTES:
+        return None
+    kind, *args = text.split(":")
+    topic = args[0] if args and args[0] in TOPICS else None
+    match kind, args:
+        case "menu", []:
+            return OpenMenu()
+        case "menu", ["e"]:
+            return OpenMenu(in_place=True)
+        case "cat", [category] if category in CATEGORIES:
+            return OpenCategory(category)
+        case "cat", [category, "e"] if category in CATEGORIES:
+            return OpenCategory(category, in_place=True)
+        case "topic", [_] if topic:
+            return OpenTopic(topic)
+        case "more", [_, part] if topic and (number := _number(part, MAX_PART)) is not None:
+            return ShowMore(topic, number)
+        case "fb", [_, "up" | "down" as vote] if topic:
+            return Vote(topic, vote == "up")
+        case "lang", [language] if language in LANGUAGES:
+            return ChooseLanguage(next(code for code in LANGUAGES if code == language))
+        case "human", []:
+            return TalkToPerson()
+        case "sub", [_] if topic:
+            return Subscribe(topic)
+        case "unsub", [_] if topic:
+            return Unsubscribe(topic)
+        case "rate", [ticket, stars] if (number := _number(ticket, MAX_TICKET)) and stars in {
+            "1",
+            "2",
+            "3",
+            "4",
+            "5",
+        }:
+            return Rate(number, int(stars))
+        case "del", ["ask" | "yes" | "no" as step]:
+            return DeleteData(step)
+        case "data", ["export"]:
+            return ExportData()
+    return None

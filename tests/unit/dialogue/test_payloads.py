@@ -1,0 +1,108 @@
+"""Button payloads: every kind round-trips through its text form; anything else is refused."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.dialogue.payloads import (
+    MAX_BYTES,
+    ChooseLanguage,
+    DeleteData,
+    ExportData,
+    OpenCategory,
+    OpenMenu,
+    OpenTopic,
+    Payload,
+    Rate,
+    ShowMore,
+    Subscribe,
+    TalkToPerson,
+    Unsubscribe,
+    Vote,
+    decode,
+    encode,
+)
+from bot.i18n import LANGUAGES
+from bot.topics import CATEGORIES, TOPICS
+
+EVERY_KIND: list[Payload] = [
+    OpenMenu(),
+    OpenMenu(in_place=True),
+    OpenCategory("legal"),
+    OpenCategory("help", in_place=True),
+    OpenTopic("work_patent"),
+    ShowMore("work_patent", 0),
+    ShowMore("medical_exam_insurance", 99),
+    Vote("entry_ban", helpful=True),
+    Vote("entry_ban", helpful=False),
+    ChooseLanguage("tg"),
+    TalkToPerson(),
+    Subscribe("citizenship_foreign"),
+    Unsubscribe("citizenship_foreign"),
+    Rate(1, 1),
+    Rate(999_999_999_999, 5),
+    DeleteData("ask"),
+    DeleteData("yes"),
+    DeleteData("no"),
+    ExportData(),
+]
+
+
+@pytest.mark.parametrize("payload", EVERY_KIND, ids=encode)
+def test_every_payload_round_trips(payload: Payload) -> None:
+    text = encode(payload)
+    assert 0 < len(text.encode()) <= MAX_BYTES
+    assert decode(text) == payload
+
+
+def test_every_topic_category_and_language_fits() -> None:
+    for topic in TOPICS:
+        for payload in (OpenTopic(topic), ShowMore(topic, 99), Vote(topic, helpful=False),
+                        Subscribe(topic), Unsubscribe(topic)):  # fmt: skip
+            assert decode(encode(payload)) == payload
+    for key in CATEGORIES:
+        assert decode(encode(OpenCategory(key, in_place=True))) == OpenCategory(key, True)
+    for language in LANGUAGES:
+        assert decode(encode(ChooseLanguage(language))) == ChooseLanguage(language)
+
+
+def test_the_text_forms_of_buttons_already_sent_keep_working() -> None:
+    """Buttons in people's chats were sent by earlier versions."""
+    assert decode("topic:work_patent") == OpenTopic("work_patent")
+    assert decode("more:work_patent:2") == ShowMore("work_patent", 2)
+    assert decode("fb:work_patent:down") == Vote("work_patent", helpful=False)
+    assert decode("cat:legal") == OpenCategory("legal")
+    assert decode("menu") == OpenMenu()
+    assert decode("human") == TalkToPerson()
+    assert decode("lang:ru") == ChooseLanguage("ru")
+    assert decode("sub:entry_ban") == Subscribe("entry_ban")
+    assert decode("rate:12:4") == Rate(12, 4)
+    assert decode("del:yes") == DeleteData("yes")
+    assert decode("data:export") == ExportData()
+
+
+@pytest.mark.parametrize(
+    "forged",
+    [
+        "", "x" * 70, "topic:../../etc", "topic:no_such_topic", "topic:work_patent\n",
+        "topic:work_patent:1", "topic:", "TOPIC:work_patent", "fb:work_patent:maybe",
+        "fb:work_patent", "more:work_patent:999999", "more:work_patent:-1", "more:work_patent:01",
+        "more:work_patent:1e9", "more:x:1", "menu:1", "menu:e:e", "cat:nope", "cat:legal:1",
+        "cat:", "lang:de", "lang:en:up", "lang:", "human:now", "sub:", "sub:../x",
+        "unsub:nope", "rate:0:5", "rate:12:6", "rate:12:0", "rate:-1:3", "rate:abc:3",
+        "rate:12", "rate:1234567890123:5", "del:maybe", "del:yes:now", "data:import", "data",
+        "работа", "topic:work_patent ", " menu", "menu\x00", "\ufefftopic:work_patent",
+    ],
+)  # fmt: skip
+def test_forged_or_stale_payloads_are_refused(forged: str) -> None:
+    assert decode(forged) is None
+
+
+@pytest.mark.parametrize("value", [None, 12, b"menu", ["menu"], {"menu": 1}])
+def test_only_text_is_a_payload(value: object) -> None:
+    assert decode(value) is None
+
+
+def test_a_payload_over_64_bytes_is_refused_when_made() -> None:
+    with pytest.raises(ValueError, match="64 bytes"):
+        encode(OpenTopic("x" * 70))
