@@ -39,11 +39,25 @@ def decision(question: str, reply: Reply) -> dict[str, Any]:
         "confidence": round(reply.confidence, 4),
         "action": reply.action.value,
         "article": reply.article,
+        # The section of the article shown first (null: the article from its beginning).
+        "section": reply.section,
         "candidates": list(reply.candidates),
         "escalate": reply.escalate,
         "degraded": reply.degraded,
         "reply": reply.text,
-    }
+        # For an answer from an article: when it was checked, the country it was shown for,
+        # and where its facts come from.
+        "checked": reply.checked.isoformat() if reply.checked else None,
+        "country": reply.country,
+        "sources": [
+            {
+                "title": s.title, "url": s.url, "kind": s.kind,
+                "published": s.published.isoformat() if s.published else None,
+                "accessed": s.accessed.isoformat() if s.accessed else None,
+            }
+            for s in reply.sources
+        ],
+    }  # fmt: skip
 
 
 async def _nlu_urls(settings: Settings, stack: AsyncExitStack) -> tuple[list[str], str | None]:

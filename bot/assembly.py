@@ -12,8 +12,9 @@ from pathlib import Path
 from bot.db import Database, migrate
 from bot.dialogue import Dialogue
 from bot.i18n import CatalogsMissing, check_catalogs
+from bot.kb.files import load_contacts
 from bot.kb.service import KnowledgeBase
-from bot.kb.store import import_articles
+from bot.kb.store import import_articles, import_contacts
 from bot.kb.validate import check
 from bot.nlu import NLUClient
 from bot.nlu.training import NLUProject
@@ -78,6 +79,10 @@ async def prepare_database(settings: Settings, db: Database) -> None:
     broken = {problem.split(":", 1)[0] for problem in problems}
     valid = {topic: a for topic, a in articles.items() if topic not in broken}
     async with db.session() as session:
+        if "contacts" not in broken:
+            contacts = await import_contacts(session, load_contacts())
+            for name in contacts.conflicts:
+                log.warning("knowledge base: %s was edited by staff; not imported", name)
         report = await import_articles(session, valid)
     purged = await purge(db, settings.message_retention_days)
     if purged:

@@ -166,11 +166,83 @@ def cmd_kb(args: argparse.Namespace) -> int:
 
     if args.action == "validate":
         return kb.validate_command()
+    if args.action == "eval":
+        return cmd_kb_eval(args)
+    if args.action == "tune-sections":
+        return cmd_kb_tune(args)
     settings = _settings()
     setup_logging(settings.log_level, console_level="WARNING")
     if args.action == "import":
         return kb.import_command(settings, force=args.force)
     return kb.export_command(settings)
+
+
+def cmd_kb_eval(args: argparse.Namespace) -> int:
+    """Answer quality on the held-out sets, through the real NLU and dialogue on the files'
+    knowledge base: is the fact a specific question turns on in the first message
+    (tests/nlu/test_facts.yml), is the right section shown first and a follow-up understood
+    (tests/nlu/test_sections.yml)? ``--dev``: the sections' development split instead."""
+    from bot import PROJECT_DIR
+    from bot.kb import evaluation, section_eval
+    from bot.nlu.server import RasaStartError
+    from bot.nlu.training import NLUEnvironmentMissing, TrainingFailed
+
+    settings = _settings()
+    setup_logging(settings.log_level, console_level="WARNING")
+    sections_set = section_eval.SECTIONS_DEV if args.dev else section_eval.SECTIONS_TEST
+    questions = evaluation.load_questions()
+
+    async def job(make):  # type: ignore[no-untyped-def]
+        result = {}
+        if not args.dev:
+            result["facts"] = await evaluation.evaluate_facts(make(), questions)
+        result["sections"] = await section_eval.evaluate_sections(
+            make(), section_eval.load(sections_set)
+        )
+        return result
+
+    try:
+        result = asyncio.run(evaluation.run(settings.models_dir, job))
+    except (NLUEnvironmentMissing, TrainingFailed, RasaStartError, ValueError) as exc:
+        print(f"mrc: error: {exc}", file=sys.stderr)
+        return 1
+    reports = PROJECT_DIR / "reports"
+    if "facts" in result:
+        result["facts"]["model"] = result["model"]
+        print(evaluation.summary(result["facts"]))
+        for path in evaluation.write(result["facts"], reports):
+            print(f"wrote {path}")
+    result["sections"]["model"] = result["model"]
+    print(section_eval.summary(result["sections"]))
+    name = "sections-dev" if args.dev else "sections-eval"
+    for path in section_eval.write(result["sections"], reports, name):
+        print(f"wrote {path}")
+    return 0
+
+
+def cmd_kb_tune(args: argparse.Namespace) -> int:
+    """Choose the section weights and the follow-up threshold on the development split."""
+    from bot.kb import evaluation, section_eval
+    from bot.nlu.server import RasaStartError
+    from bot.nlu.training import NLUEnvironmentMissing, TrainingFailed
+
+    settings = _settings()
+    setup_logging(settings.log_level, console_level="WARNING")
+    data = section_eval.load(section_eval.SECTIONS_DEV)
+
+    async def job(make):  # type: ignore[no-untyped-def]
+        return {"grid": await section_eval.tune(make, data)}
+
+    try:
+        result = asyncio.run(evaluation.run(settings.models_dir, job))
+    except (NLUEnvironmentMissing, TrainingFailed, RasaStartError, ValueError) as exc:
+        print(f"mrc: error: {exc}", file=sys.stderr)
+        return 1
+    print("section  follow-up  overview  settings (best first, development split)")
+    for values, scores in result["grid"][:15]:
+        print(f"{scores['section_right']:.3f}    {scores['followup_right']:.3f}      "
+              f"{scores['general_overview']:.3f}     {values}")  # fmt: skip
+    return 0
 
 
 def cmd_tickets(args: argparse.Namespace) -> int:
@@ -258,8 +330,13 @@ def build_parser() -> argparse.ArgumentParser:
     upgrade.add_argument("revision", nargs="?", default="head")
 
     kb = sub.add_parser("kb", help="the knowledge base")
-    kb.add_argument("action", choices=("validate", "import", "export"))
+    kb.add_argument(
+        "action", choices=("validate", "import", "export", "eval", "tune-sections")
+    )
     kb.add_argument("--force", action="store_true", help="import: overwrite staff edits")
+    kb.add_argument(
+        "--dev", action="store_true", help="eval: the sections' development split (tuning)"
+    )
 
     tickets = sub.add_parser("tickets", help="escalated conversations")
     tickets.add_argument("action", choices=("export",))

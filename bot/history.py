@@ -23,15 +23,23 @@ async def log_message(session: AsyncSession, user_id: int, text: str, reply: Rep
         Message(
             user_id=user_id, text=text[:4096], language=reply.language, intent=reply.intent,
             confidence=reply.confidence, action=reply.action, article=reply.article,
+            section=reply.section,
         )
     )  # fmt: skip
 
 
 async def record_feedback(
-    session: AsyncSession, user_id: int, topic: str, language: str, helpful: bool
+    session: AsyncSession,
+    user_id: int,
+    topic: str,
+    language: str,
+    helpful: bool,
+    section: str | None = None,
 ) -> None:
-    """Keep a 👍 or 👎 on an answer."""
-    session.add(Feedback(user_id=user_id, topic=topic, language=language, helpful=helpful))
+    """Keep a 👍 or 👎 on an answer (and the section it showed)."""
+    session.add(
+        Feedback(user_id=user_id, topic=topic, section=section, language=language, helpful=helpful)
+    )
 
 
 async def purge_expired(session: AsyncSession, retention_days: int) -> int:
@@ -94,11 +102,13 @@ async def export_user_data(session: AsyncSession, user_id: int) -> dict[str, Any
                 "language": m.language,
                 "bot_action": m.action,
                 "article": m.article,
+                "section": m.section,
             }
             for m in messages
         ],
         "feedback": [
-            {"at": f.created_at.isoformat(), "topic": f.topic, "helpful": f.helpful}
+            {"at": f.created_at.isoformat(), "topic": f.topic, "section": f.section,
+             "helpful": f.helpful}  # fmt: skip
             for f in feedback
         ],
         "following": list(followed),

@@ -8,10 +8,14 @@ from __future__ import annotations
 
 import gettext
 import logging
+import re
+from datetime import date, datetime
 from functools import cache
 from pathlib import Path
 from typing import Literal, get_args
 from zoneinfo import ZoneInfo
+
+from babel import dates as babel_dates
 
 from bot import PROJECT_DIR
 
@@ -75,6 +79,23 @@ def translations(language: str, compiled_dir: Path = COMPILED_DIR) -> gettext.Nu
         return gettext.NullTranslations()
     with mo.open("rb") as fp:
         return gettext.GNUTranslations(fp)
+
+
+def format_date(value: date | datetime, language: str, form: str = "long") -> str:
+    """A date in words in ``language``. Tajik as it is written: month and weekday names in lower
+    case and the day without a leading zero ("1 декабр 2026", not Babel's "01 Декабр 2026")."""
+    text = babel_dates.format_date(value, form, locale=language)
+    return _tajik_date(text) if language == "tg" else text
+
+
+def format_datetime(value: datetime, language: str, form: str = "short") -> str:
+    """A moment in ``language``, in the time zone ``value`` carries (see ``format_date``)."""
+    text = babel_dates.format_datetime(value, form, tzinfo=value.tzinfo, locale=language)
+    return _tajik_date(text) if language == "tg" else text
+
+
+def _tajik_date(text: str) -> str:
+    return re.sub(r"(?<![\d:])0(\d)(?![\d:])", r"\1", text.lower())
 
 
 class Translator:

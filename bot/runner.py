@@ -126,6 +126,7 @@ class ConsoleParts:
     relay: Relay | None = None
     server: RasaServer | None = None
     notifier: Notifier | None = None
+    bot_username: str | None = None
 
 
 def _phrases_of(db: Database) -> Callable[[], Awaitable[str]]:
@@ -163,7 +164,10 @@ async def serve_web(
         retrainer = None
         if parts.server is not None:
             retrainer = Retrainer(parts.server, settings.models_dir, _phrases_of(db))
-        console = Console(settings, db, parts.relay, retrainer, parts.notifier)
+        console = Console(
+            settings, db, parts.relay, retrainer, parts.notifier,
+            bot_username=parts.bot_username or settings.bot_username,
+        )  # fmt: skip
         app = build_console(console, extra_routes)
     elif extra_routes:
         app = Starlette(routes=extra_routes)
@@ -219,7 +223,9 @@ async def _run_telegram(
     notifier = TelegramNotifier(application.bot, services)
     notifier.start()  # also resumes runs a restart interrupted
     stack.push_async_callback(notifier.stop)
-    console = ConsoleParts(TelegramRelay(application.bot, services), server, notifier)
+    console = ConsoleParts(
+        TelegramRelay(application.bot, services), server, notifier, application.bot.username
+    )
     if settings.webhook_url:
         await _start_webhook(settings, application, services, stack, console)
     else:

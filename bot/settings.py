@@ -73,6 +73,9 @@ class Settings(BaseSettings):
 
     telegram_token: SecretStr | None = None
     telegram_base_url: str = "https://api.telegram.org/bot"
+    #: The bot's username (without @), for the console's links and QR codes when the console
+    #: runs without the bot (with the bot, Telegram tells it).
+    bot_username: str | None = None
     staff_chat_id: int | None = None
     #: The language of the staff group (handoff cards, commands' answers): tg, ru or en.
     staff_language: Language = "ru"
@@ -135,6 +138,7 @@ class Settings(BaseSettings):
         "webhook_secret",
         "webhook_url",
         "web_secret",
+        "bot_username",
         mode="before",
     )
     @classmethod

@@ -34,9 +34,13 @@ TOPIC_TITLES: dict[str, str] = {
     # TRANSLATORS: a topic's title: a menu button, and the heading of its answers
     "language_exam": N_("Russian language exam"),
     # TRANSLATORS: a topic's title: a menu button, and the heading of its answers
+    "police_fines": N_("Police checks and fines"),
+    # TRANSLATORS: a topic's title: a menu button, and the heading of its answers
     "labour_rights": N_("Labour rights"),
     # TRANSLATORS: a topic's title: a menu button, and the heading of its answers
     "remittances": N_("Sending money home"),
+    # TRANSLATORS: a topic's title: a menu button, and the heading of its answers
+    "fraud_traps": N_("Fraud and traps"),
     # TRANSLATORS: a topic's title: a menu button, and the heading of its answers
     "passport_documents": N_("Passports and documents"),
     # TRANSLATORS: a topic's title: a menu button, and the heading of its answers
@@ -76,11 +80,12 @@ CATEGORIES: dict[str, tuple[str, tuple[str, ...]]] = {
             "work_patent",
             "migration_registration",
             "entry_ban",
+            "police_fines",
             "passport_documents",
             "citizenship_foreign",
         ),
     ),
-    "work": (N_("Work and money"), ("labour_rights", "remittances")),
+    "work": (N_("Work and money"), ("labour_rights", "remittances", "fraud_traps")),
     "family": (
         N_("Family, children and citizenship"),
         ("child_born_abroad", "family_matters", "citizenship_tajik", "education"),
@@ -93,3 +98,34 @@ CATEGORIES: dict[str, tuple[str, tuple[str, ...]]] = {
 def category_of(topic: str) -> str | None:
     """The menu category a topic is listed in."""
     return next((key for key, (_, topics) in CATEGORIES.items() if topic in topics), None)
+
+
+#: The countries whose rules articles tell apart (the NLU's ``country`` entity values).
+COUNTRY_NAMES: dict[str, str] = {
+    # TRANSLATORS: a country, in "the rules in {country} differ"
+    "russia": N_("Russia"),
+    # TRANSLATORS: a country, in "the rules in {country} differ"
+    "kazakhstan": N_("Kazakhstan"),
+}
+#: Cities the NLU recognises, by the country whose rules apply there.
+CITY_COUNTRY: dict[str, str] = {
+    **dict.fromkeys(
+        ("moscow", "saint_petersburg", "yekaterinburg", "novosibirsk", "kazan", "samara", "ufa",
+         "krasnoyarsk", "chelyabinsk", "rostov_on_don", "nizhny_novgorod", "perm", "tyumen",
+         "surgut"),
+        "russia",
+    ),
+    "almaty": "kazakhstan",
+    "astana": "kazakhstan",
+}  # fmt: skip
+
+
+def country_named(entities: list[tuple[str, str]]) -> str | None:
+    """The destination country a message names, by a country or a city (``(entity, value)``
+    pairs from the NLU); None when it names none of those whose rules articles tell apart."""
+    for entity, value in entities:
+        if entity == "country" and value in COUNTRY_NAMES:
+            return value
+        if entity == "city" and value in CITY_COUNTRY:
+            return CITY_COUNTRY[value]
+    return None

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from bot.kb.files import Article, Fact, Source, Translation
+from bot.kb.files import Article, Contact, Fact, Phone, Source, Translation
 
 BODIES = {
     "en": "Apply for the patent within 30 days of entering Russia. Keep every receipt and "
@@ -25,8 +25,25 @@ def make_article(topic: str = "work_patent", **changes: object) -> Article:
         related=[],
         last_reviewed=dt.date(2026, 11, 23),
         review_due=dt.date(2027, 2, 23),
-        sources=[Source("law", "Federal Law No. 115-FZ", url="http://pravo.gov.ru")],
-        facts=[Fact("30", "Apply within 30 days of entry.", "law")],
+        sources=[
+            Source(
+                "law",
+                "Federal Law No. 115-FZ",
+                url="http://pravo.gov.ru/proxy/ips/?docbody=&nd=102077921",
+                kind="law",
+                accessed=dt.date(2026, 11, 30),
+            )
+        ],
+        facts=[
+            Fact(
+                "30",
+                "Apply within 30 days of entry.",
+                "law",
+                key="patent_apply_days",
+                kind="number",
+                checked=dt.date(2026, 11, 30),
+            )
+        ],
         translations={
             lang: Translation(lang, "Work patent", body) for lang, body in BODIES.items()
         },
@@ -34,3 +51,20 @@ def make_article(topic: str = "work_patent", **changes: object) -> Article:
     for name, value in changes.items():
         setattr(a, name, value)
     return a
+
+
+def make_contacts() -> dict[str, Contact]:
+    """A verified emergency contact and an embassy whose details are still being checked."""
+    return {
+        "emergency_russia": Contact(
+            "emergency_russia",
+            {"tg": "Хадамоти ёрии таъҷилӣ", "ru": "Экстренные службы", "en": "Emergency services"},
+            group="emergency", country="russia", phones=(Phone("112", {"en": "all"}),),
+            source_title="Municipal page", source_url="https://city.example/emergency",
+            source_kind="official", checked=dt.date(2026, 11, 30), verified=True,
+        ),
+        "embassy_moscow": Contact(
+            "embassy_moscow", {"tg": "Сафорат", "ru": "Посольство", "en": "Embassy"},
+            group="embassy", country="russia",
+        ),
+    }  # fmt: skip

@@ -12,7 +12,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute
 
-from bot.admin import articles, dashboard, inbox, login, people, tickets
+from bot.admin import articles, contacts, dashboard, facts, inbox, login, people, tickets
 from bot.admin.console import Console
 from bot.admin.security import SecurityHeaders
 from bot.settings import Settings
@@ -40,7 +40,9 @@ def build_console(console: Console, extra_routes: list[BaseRoute] | None = None)
     routes: list[BaseRoute] = [
         *login.routes,
         *dashboard.routes,
+        *facts.routes,  # before the articles' /articles/{topic}/{language}/{what}
         *articles.routes,
+        *contacts.routes,
         *inbox.routes,
         *tickets.routes,
         *people.routes,

@@ -3,9 +3,11 @@ drafts and publishing, review flags, revision history with diffs and restore."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import io
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+import segno
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
@@ -18,11 +20,14 @@ from bot.admin.accounts import ADMIN, EDITOR
 from bot.admin.console import console_of, require, route, staff_of
 from bot.admin.security import any_of
 from bot.db.models import Article as ArticleRow
-from bot.dialogue.core import Choice, render_article, split_parts
+from bot.db.models import ArticleFact
+from bot.dialogue.core import Choice, article_text, render_article, split_parts
 from bot.dialogue.render import to_telegram_html
 from bot.i18n import LANGUAGES, Translator
-from bot.kb import editing
-from bot.kb.store import Answer
+from bot.kb import curation, editing
+from bot.kb.files import COUNTRIES, FACT_KINDS, SOURCE_KINDS, Contact
+from bot.kb.markup import OVERVIEW, sections
+from bot.kb.store import Answer, export_contacts, to_fact, to_source
 from bot.topics import TOPIC_TITLES
 
 #: An article whose review is due within this many days is highlighted.
@@ -98,22 +103,43 @@ class Preview:
 
     language: str
     parts: list[tuple[str, tuple[Choice, ...]]]
+    #: Each section as the answer to a specific question: key, country, HTML, buttons.
+    sections: list[tuple[str, str | None, str, tuple[Choice, ...]]] = field(default_factory=list)
 
 
 def preview(
-    topic: str, article: ArticleRow, texts: dict[str, tuple[str, str]], part_chars: int
+    topic: str,
+    article: ArticleRow,
+    texts: dict[str, tuple[str, str]],
+    part_chars: int,
+    contacts: tuple[Contact, ...],
 ) -> list[Preview]:
     """What the bot would send for each language, part by part, exactly as rendered for
-    Telegram (the same rendering the bot uses)."""
+    Telegram (the same rendering the bot uses), facts and contacts filled in."""
     out = []
+    facts = tuple(to_fact(f) for f in article.facts if not f.retired)
+    sources = tuple(to_source(s) for s in article.sources if not s.retired)
     for language, (title, body) in texts.items():
-        answer = Answer(topic, language, title, body, tuple(article.related), article.urgent)
+        answer = Answer(
+            topic, language, title, body, tuple(article.related), article.urgent,
+            facts=facts, sources=sources, contacts=contacts,
+            last_reviewed=article.last_reviewed, countries=tuple(article.countries),
+        )  # fmt: skip
         t = Translator(language)
         parts = []
-        for part in range(len(split_parts(body, part_chars))):
+        for part in range(len(split_parts(article_text(answer, t), part_chars))):
             text, choices, _ = render_article(answer, t, part, part_chars, bell=True)
             parts.append((to_telegram_html(text), choices))
-        out.append(Preview(language, parts))
+        shown = []
+        for section in sections(body):
+            if section.key == OVERVIEW:
+                continue
+            text, choices, _ = render_article(
+                answer, t, 0, part_chars, bell=True, country=section.country,
+                section=section.key,
+            )  # fmt: skip
+            shown.append((section.key, section.country, to_telegram_html(text), choices))
+        out.append(Preview(language, parts, shown))
     return out
 
 
@@ -140,15 +166,24 @@ async def _editor(
     last_run = await notify.last_run(session, article.topic)
     if texts is None:
         texts = {lang: (v.current_title, v.current_body) for lang, v in versions.items()}
+    contacts = tuple((await export_contacts(session)).values())
+    today = date.today()
     context = {
         "article": article,
+        "facts": [(f, _fact_state(f, today)) for f in article.facts],
+        "source_kinds": SOURCE_KINDS,
+        "fact_kinds": FACT_KINDS,
+        "countries": COUNTRIES,
+        "link": start_link(console.bot_username, article.topic),
         "topic_title": Translator(console.language_of(request)).gettext(
             TOPIC_TITLES.get(article.topic, article.topic)
         ),
         "versions": versions,
         "texts": texts,
         "all_languages": LANGUAGES,
-        "previews": preview(article.topic, article, texts, console.settings.article_part_chars),
+        "previews": preview(
+            article.topic, article, texts, console.settings.article_part_chars, contacts
+        ),
         "problems": problems or [],
         "notice": notice,
         "due": article.review_due is not None and article.review_due <= date.today() + DUE_SOON,
@@ -159,16 +194,57 @@ async def _editor(
     return console.page(request, "article.html", context, status_code=status_code)
 
 
-@require(ADMIN, EDITOR)
-async def article_page(request: Request) -> Response:
-    """The editor: three languages side by side, with the Telegram preview."""
+def _fact_state(fact: ArticleFact, today: date) -> str:
+    """ "retired", "uncertain", "due" (past its check date or never checked) or "ok"."""
+    if fact.retired:
+        return "retired"
+    if not fact.certain:
+        return "uncertain"
+    if fact.checked is None or fact.checked + curation.CHECK_EVERY <= today:
+        return "due"
+    return "ok"
+
+
+def start_link(bot_username: str | None, topic: str) -> str | None:
+    """``https://t.me/<bot>?start=<topic>``: opens the topic's answer in Telegram."""
+    return f"https://t.me/{bot_username}?start={topic}" if bot_username else None
+
+
+async def editor_page(
+    request: Request, topic: str, problems: list[str] | None = None, status_code: int = 200
+) -> Response:
+    """The editor of ``topic`` (with ``problems`` when a change was refused)."""
     console = console_of(request)
     async with console.db.session() as session:
-        article = await editing.load(session, request.path_params["topic"])
+        article = await editing.load(session, topic)
         if article is None:
             return console.error(request, 404)
         notice = request.query_params.get("done")
-        return await _editor(request, session, article, notice=notice)
+        return await _editor(
+            request, session, article, notice=notice, problems=problems, status_code=status_code
+        )
+
+
+@require(ADMIN, EDITOR)
+async def article_page(request: Request) -> Response:
+    """The editor: three languages side by side, with the Telegram preview."""
+    return await editor_page(request, request.path_params["topic"])
+
+
+@require(ADMIN, EDITOR)
+async def qr_code(request: Request) -> Response:
+    """The article's link as a QR code, for leaflets and posters (``.png`` or ``.svg``)."""
+    console = console_of(request)
+    topic, kind = request.path_params["topic"], request.path_params["kind"]
+    link = start_link(console.bot_username, topic)
+    if topic not in TOPIC_TITLES or kind not in ("png", "svg") or link is None:
+        return console.error(request, 404)
+    code = segno.make(link, error="m")
+    out = io.BytesIO()
+    code.save(out, kind=kind, scale=8 if kind == "png" else 4, border=2)
+    media = "image/png" if kind == "png" else "image/svg+xml"
+    headers = {"content-disposition": f'inline; filename="mrc-{topic}.{kind}"'}
+    return Response(out.getvalue(), media_type=media, headers=headers)
 
 
 @require(ADMIN, EDITOR)
@@ -319,6 +395,7 @@ routes = [
     route("/articles/{topic}/notify", notify_subscribers, ("POST",)),
     route("/articles/{topic}/{language}/{what}", article_flag, ("POST",)),
     route("/articles/{topic}/history", history),
+    route("/articles/{topic}/qr.{kind}", qr_code),
     route("/articles/{topic}/revisions/{revision:int}", revision_page),
     route("/articles/{topic}/revisions/{revision:int}/restore", restore, ("POST",)),
 ]

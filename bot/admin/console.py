@@ -19,7 +19,6 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-from babel.dates import format_date, format_datetime
 from babel.numbers import format_decimal
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from starlette.requests import Request
@@ -31,6 +30,8 @@ from bot.admin.security import LoginThrottle, Staff, client_address, csrf_ok, cs
 from bot.db import Database
 from bot.db.models import StaffAccount
 from bot.i18n import LANGUAGES, TIMEZONE, Translator
+from bot.i18n import format_date as i18n_format_date
+from bot.i18n import format_datetime as i18n_format_datetime
 from bot.nlu.retrain import Retrainer
 from bot.settings import Settings
 
@@ -54,6 +55,8 @@ class Console:
     retrainer: Retrainer | None = None
     #: Tells a topic's subscribers about an update (``None`` without Telegram: runs wait).
     notifier: Notifier | None = None
+    #: The bot's Telegram username, for links to topics (``None`` without Telegram).
+    bot_username: str | None = None
     throttle: LoginThrottle = field(default_factory=LoginThrottle)
     env: Environment = field(init=False)
 
@@ -88,10 +91,10 @@ class Console:
         def when(moment: datetime | None) -> str:
             if moment is None:
                 return "—"
-            return format_datetime(moment, "short", tzinfo=TIMEZONE, locale=language)
+            return i18n_format_datetime(moment.astimezone(TIMEZONE), language, "short")
 
         def day(value: date | None) -> str:
-            return "—" if value is None else format_date(value, "medium", locale=language)
+            return "—" if value is None else i18n_format_date(value, language, "medium")
 
         def number(value: float) -> str:
             return format_decimal(value, locale=language)

@@ -10,8 +10,9 @@ from starlette.responses import Response
 
 from bot.admin import stats
 from bot.admin.accounts import ADMIN, EDITOR, OPERATOR
-from bot.admin.console import console_of, require, route
+from bot.admin.console import console_of, require, route, staff_of
 from bot.i18n import Translator
+from bot.kb import curation
 from bot.topics import TOPIC_TITLES
 
 MAX_DAYS = 366
@@ -32,6 +33,10 @@ def _period(request: Request) -> tuple[date, date]:
     return max(start, end - timedelta(days=MAX_DAYS - 1)), end
 
 
+#: The "Needs checking" list shows this many, oldest first.
+DUE_SHOWN = 50
+
+
 @require(ADMIN, EDITOR, OPERATOR)
 async def dashboard(request: Request) -> Response:
     """Questions per day by language and topic, outcomes, feedback, reply times, ratings."""
@@ -41,6 +46,7 @@ async def dashboard(request: Request) -> Response:
     start, end = _period(request)
     async with console.db.session() as session:
         figures = await stats.figures(session, start, end)
+        due = await curation.needs_checking(session) if staff_of(request).role != OPERATOR else []
     topics = [(t.gettext(TOPIC_TITLES.get(k, k)), v) for k, v in figures.per_topic.most_common(20)]
     ratings = [(f"{'★' * r}", figures.ratings[r]) for r in range(5, 0, -1)]
     median = (
@@ -53,6 +59,7 @@ async def dashboard(request: Request) -> Response:
         "topic_bars": stats.horizontal(topics), "rating_bars": stats.horizontal(ratings, 300),
         "median": median, "colours": stats.LANGUAGE_COLOURS, "outcomes": stats.OUTCOMES,
         "titles": {k: t.gettext(v) for k, v in TOPIC_TITLES.items()},
+        "due": due[:DUE_SHOWN], "due_total": len(due),
     }  # fmt: skip
     return console.page(request, "dashboard.html", context)
 

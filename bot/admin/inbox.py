@@ -31,10 +31,11 @@ async def inbox(request: Request) -> Response:
     async with console.db.session() as session:
         found = await unanswered.items(session, language, reason)
         wanted = await unanswered.wanting_articles(session)
+        titles = await unanswered.section_titles(session, console.language_of(request))
     context = {
         "items": found, "wanted": wanted, "filter_language": language, "reason": reason,
         "reasons": unanswered.REASON_NAMES, "all_languages": LANGUAGES,
-        "topics": _topic_names(console.language_of(request)),
+        "topics": _topic_names(console.language_of(request)), "sections": titles,
     }  # fmt: skip
     return console.page(request, "inbox.html", context)
 
@@ -48,15 +49,18 @@ async def decide(request: Request) -> Response:
     decision = str(form.get("decision", ""))
     topic = str(form.get("topic", "")) or None
     phrase = str(form.get("phrase", ""))
+    section = str(form.get("section", "")) or None
     if decision not in DECISIONS or (decision == "assigned" and topic not in INTENTS):
         return console.error(request, 400)
     message_id = request.path_params["message"]
     topic = topic if decision == "assigned" else None
     phrase = unanswered.mask(phrase)
-    after = {"topic": topic, "phrase": phrase} if topic else None
     async with console.db.session() as session:
+        known = (await unanswered.section_titles(session, "en")).get(topic or "", {})
+        section = section if topic and section in known else None  # of the chosen topic only
+        after = {"topic": topic, "section": section, "phrase": phrase} if topic else None
         message = await unanswered.decide(
-            session, message_id, decision, staff.username, topic, phrase
+            session, message_id, decision, staff.username, topic, phrase, section
         )
         if message is not None:
             await audit.record(
@@ -71,9 +75,11 @@ async def training(request: Request) -> Response:
     console = console_of(request)
     async with console.db.session() as session:
         rows = await unanswered.phrases(session)
+        titles = await unanswered.section_titles(session, console.language_of(request))
     retrainer = console.retrainer
+    keys = sorted({key for topic in titles.values() for key in topic})
     context = {
-        "phrases": rows, "all_languages": LANGUAGES,
+        "phrases": rows, "all_languages": LANGUAGES, "section_keys": keys,
         "topics": _topic_names(console.language_of(request)), "intents": INTENTS,
         "retrainer": retrainer, "job": retrainer.job if retrainer else None,
         "compared": COMPARED, "notice": request.query_params.get("done"),
@@ -124,12 +130,20 @@ async def add_training(request: Request) -> Response:
     form = await request.form()
     intent, language = str(form.get("intent", "")), str(form.get("language", ""))
     text = unanswered.mask(str(form.get("text", "")))
+    section = str(form.get("section", "")).strip() or None
     if intent not in INTENTS or language not in LANGUAGES or not text.strip():
         return console.error(request, 400)
     async with console.db.session() as session:
-        phrase = await unanswered.add_phrase(session, intent, language, text, staff.username)
+        if section is not None:
+            known = (await unanswered.section_titles(session, "en")).get(intent, {})
+            if section not in known:
+                return console.error(request, 400)
+        phrase = await unanswered.add_phrase(
+            session, intent, language, text, staff.username, section
+        )
         if phrase is not None:
-            after = {"intent": intent, "language": language, "text": phrase.text}
+            after = {"intent": intent, "section": section, "language": language,
+                     "text": phrase.text}  # fmt: skip
             await audit.record(
                 session, staff.username, "training.add", "phrase", phrase.id, None, after
             )

@@ -11,8 +11,10 @@ from datetime import datetime
 from sqlalchemy import and_, exists, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.db.models import Feedback, InboxDecision, Message, TrainingPhrase
+from bot.db.models import Article, ArticleTranslation, Feedback, InboxDecision, Message
+from bot.db.models import TrainingPhrase
 from bot.i18n import N_
+from bot.kb.markup import OVERVIEW, sections
 
 #: An answer given with less confidence than this goes to the inbox.
 LOW_CONFIDENCE = 0.6
@@ -26,10 +28,16 @@ REASON_NAMES = {
     "low_confidence": N_("answered unsure"),
     # TRANSLATORS: why a message is in the unanswered inbox: the person pressed 👎
     "disliked": N_("got 👎"),
+    # TRANSLATORS: why a message is in the unanswered inbox: 👎 on the section the bot chose
+    # for a specific question, while the topic was the right one
+    "wrong_section": N_("right topic, wrong section"),
     # TRANSLATORS: why a message is in the unanswered inbox
     "out_of_scope": N_("out of scope"),
 }
 REASONS = tuple(REASON_NAMES)
+
+#: A section key as articles write it (``{#key}``).
+SECTION_KEY = re.compile(r"[a-z][a-z0-9_]{1,30}")
 
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 _PHONE = re.compile(r"(?<![\w])\+?\d[\d\s()\-]{6,}\d(?![\w])")
@@ -61,18 +69,26 @@ class Item:
     action: str
     reason: str
     created_at: datetime
+    #: The article and section the bot answered with, if any.
+    article: str | None = None
+    section: str | None = None
 
 
-def _disliked() -> object:
-    return exists().where(
+def _disliked(*, on_section: bool = False) -> object:
+    """A 👎 on the answer to the message (``on_section``: on the section it showed)."""
+    found = exists().where(
         Feedback.user_id == Message.user_id,
         Feedback.topic == Message.article,
         Feedback.helpful.is_(False),
         Feedback.created_at >= Message.created_at,
     )
+    return found.where(Feedback.section == Message.section) if on_section else found
 
 
-def _reason(message: Message, disliked: bool) -> str:
+def _reason(message: Message, disliked: bool, on_section: bool = False) -> str:
+    if on_section:
+        # 👎 on the section chosen for a specific question: the topic was recognised
+        return "wrong_section"
     if disliked:
         return "disliked"
     if message.action in ("fallback", "clarify", "out_of_scope"):
@@ -86,7 +102,11 @@ async def items(
     """Undecided inbox messages, newest first."""
     disliked = _disliked()
     query = (
-        select(Message, disliked.label("disliked"))  # type: ignore[attr-defined]
+        select(
+            Message,
+            disliked.label("disliked"),  # type: ignore[attr-defined]
+            _disliked(on_section=True).label("on_section"),  # type: ignore[attr-defined]
+        )
         .where(~exists().where(InboxDecision.message_id == Message.id))
         .where(
             or_(
@@ -101,15 +121,32 @@ async def items(
     if language:
         query = query.where(Message.language == language)
     found = []
-    for message, was_disliked in await session.execute(query):
+    for message, was_disliked, on_section in await session.execute(query):
         item = Item(
             message.id, mask(message.text), message.language, message.intent,
-            message.confidence, message.action, _reason(message, bool(was_disliked)),
-            message.created_at,
+            message.confidence, message.action,
+            _reason(message, bool(was_disliked), bool(on_section)),
+            message.created_at, message.article, message.section,
         )  # fmt: skip
         if reason is None or item.reason == reason:
             found.append(item)
     return found[:limit]
+
+
+async def section_titles(session: AsyncSession, language: str) -> dict[str, dict[str, str]]:
+    """Topic -> section key -> its heading (in ``language`` where the article has it), from
+    the published articles: the sections a phrase can be given to."""
+    rows = await session.execute(
+        select(Article.topic, ArticleTranslation.language, ArticleTranslation.body)
+        .join(ArticleTranslation)
+        .where(ArticleTranslation.status == "published")
+    )
+    titles: dict[str, dict[str, str]] = {}
+    for topic, lang, body in sorted(rows, key=lambda r: r[1] != language):
+        for part in sections(body):
+            if part.key != OVERVIEW:
+                titles.setdefault(topic, {}).setdefault(part.key, part.title)
+    return titles
 
 
 async def wanting_articles(session: AsyncSession, limit: int = 200) -> list[Item]:
@@ -143,9 +180,11 @@ async def decide(
     actor: str,
     topic: str | None = None,
     phrase: str | None = None,
+    section: str | None = None,
 ) -> Message | None:
-    """Record the decision; an assignment adds ``phrase`` as a training phrase of ``topic`` in
-    the message's language. ``None`` when the message is gone or already decided."""
+    """Record the decision; an assignment adds ``phrase`` as a training phrase of ``topic``
+    (and of its ``section``, if given) in the message's language. ``None`` when the message is
+    gone or already decided."""
     message = await session.get(Message, message_id)
     if message is None:
         return None
@@ -155,15 +194,22 @@ async def decide(
         InboxDecision(message_id=message_id, decision=decision, topic=topic, decided_by=actor)
     )
     if decision == "assigned" and topic and phrase:
-        await add_phrase(session, topic, message.language, phrase, actor)
+        await add_phrase(session, topic, message.language, phrase, actor, section)
     await session.flush()
     return message
 
 
 async def add_phrase(
-    session: AsyncSession, intent: str, language: str, text: str, actor: str
+    session: AsyncSession,
+    intent: str,
+    language: str,
+    text: str,
+    actor: str,
+    section: str | None = None,
 ) -> TrainingPhrase | None:
-    """Add a training phrase (``None`` if it is already there)."""
+    """Add a training phrase, of a section of the topic's article if ``section`` is given: the
+    bot uses it to choose that section at once, the NLU at its next training (``None`` if it
+    is already there)."""
     text = " ".join(text.split())[:500]
     if not text:
         return None
@@ -176,7 +222,9 @@ async def add_phrase(
     )
     if taken is not None:
         return None
-    phrase = TrainingPhrase(intent=intent, language=language, text=text, created_by=actor)
+    phrase = TrainingPhrase(
+        intent=intent, section=section, language=language, text=text, created_by=actor
+    )
     session.add(phrase)
     await session.flush()
     return phrase
@@ -192,12 +240,16 @@ async def phrases(session: AsyncSession, intent: str | None = None) -> Sequence[
 
 
 def to_rasa_yaml(rows: Sequence[TrainingPhrase]) -> str:
-    """The phrases as a Rasa 3 NLU file (one block per intent), for ``nlu/``."""
-    by_intent: dict[str, list[str]] = {}
+    """The phrases as a Rasa 3 NLU file (one block per intent and section; a section's block
+    carries ``metadata: section:``, as in ``nlu/sections``), for ``nlu/``."""
+    by_block: dict[tuple[str, str], list[str]] = {}
     for row in rows:
-        by_intent.setdefault(row.intent, []).append(row.text)
+        by_block.setdefault((row.intent, row.section or ""), []).append(row.text)
     lines = ['version: "3.1"', "", "# Training phrases added in the staff console.", "nlu:"]
-    for intent, texts in sorted(by_intent.items()):
-        lines += [f"  - intent: {intent}", "    examples: |"]
+    for (intent, section), texts in sorted(by_block.items()):
+        lines.append(f"  - intent: {intent}")
+        if section:
+            lines += ["    metadata:", f"      section: {section}"]
+        lines.append("    examples: |")
         lines += [f"      - {text}" for text in texts]
     return "\n".join(lines) + "\n"

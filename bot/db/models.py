@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Any
 
 from sqlalchemy import (
     JSON,
@@ -137,6 +138,12 @@ class ArticleSource(Base):
     title: Mapped[str] = mapped_column(String(500))
     url: Mapped[str | None] = mapped_column(String(1000))
     document: Mapped[str | None] = mapped_column(String(500))
+    #: law, official, international, news, lawyer, document or other.
+    kind: Mapped[str] = mapped_column(String(16), default="other", server_default="other")
+    #: The date the page states, and the day it was read.
+    published: Mapped[date | None]
+    accessed: Mapped[date | None]
+    retired: Mapped[bool] = mapped_column(default=False, server_default=text("false"))
 
 
 class ArticleFact(Base):
@@ -151,6 +158,47 @@ class ArticleFact(Base):
     claim: Mapped[str] = mapped_column(Text)
     source_key: Mapped[str] = mapped_column(String(64))
     certain: Mapped[bool] = mapped_column(default=True)
+    #: The name the text uses, ``{{fact:key}}`` (unique in the knowledge base).
+    key: Mapped[str | None] = mapped_column(String(64), index=True)
+    #: text, number, date or phone: how the value is shown.
+    kind: Mapped[str] = mapped_column(String(16), default="text", server_default="text")
+    #: When it was last checked against its source.
+    checked: Mapped[date | None]
+    country: Mapped[str | None] = mapped_column(String(32))
+    retired: Mapped[bool] = mapped_column(default=False, server_default=text("false"))
+
+
+class Contact(Base):
+    """An organisation's contact details in the registry (articles name them by key). Only
+    verified details are shown to migrants; staff edit them in the console."""
+
+    __tablename__ = "contacts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(64), unique=True)
+    position: Mapped[int] = mapped_column(default=0)
+    #: Language -> name, address, opening hours.
+    name: Mapped[dict[str, str]] = mapped_column(JSON, default=dict)
+    address: Mapped[dict[str, str]] = mapped_column(JSON, default=dict)
+    hours: Mapped[dict[str, str]] = mapped_column(JSON, default=dict)
+    #: Numbers, each a string or {"number": ..., "label": {language: text}}.
+    phones: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    #: mrc, ministry, embassy, consulate, hotline, emergency, international, other.
+    group: Mapped[str] = mapped_column(String(32), default="other")
+    country: Mapped[str | None] = mapped_column(String(32))
+    email: Mapped[str | None] = mapped_column(String(200))
+    website: Mapped[str | None] = mapped_column(String(500))
+    telegram: Mapped[str | None] = mapped_column(String(200))
+    source_title: Mapped[str] = mapped_column(String(500), default="")
+    source_url: Mapped[str | None] = mapped_column(String(1000))
+    source_kind: Mapped[str] = mapped_column(String(16), default="other")
+    checked: Mapped[date | None]
+    review_due: Mapped[date | None]
+    verified: Mapped[bool] = mapped_column(default=False)
+    retired: Mapped[bool] = mapped_column(default=False)
+    notes: Mapped[list[str]] = mapped_column(JSON, default=list)
+    updated_by: Mapped[str] = mapped_column(String(64), default="import")
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
 
 class Message(Base):
@@ -170,6 +218,8 @@ class Message(Base):
     confidence: Mapped[float | None]
     action: Mapped[str] = mapped_column(String(16))
     article: Mapped[str | None] = mapped_column(String(64))
+    #: The section of the article the answer showed (None: the article from its beginning).
+    section: Mapped[str | None] = mapped_column(String(32))
     created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
 
 
@@ -181,6 +231,8 @@ class Feedback(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     topic: Mapped[str] = mapped_column(String(64))
+    #: The section the answer showed, if it was one section.
+    section: Mapped[str | None] = mapped_column(String(32))
     language: Mapped[str] = mapped_column(String(2))
     helpful: Mapped[bool]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
@@ -311,6 +363,9 @@ class TrainingPhrase(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     intent: Mapped[str] = mapped_column(String(64))
+    #: The section of the topic's article the phrase asks about (chooses the section at once;
+    #: None: the topic only).
+    section: Mapped[str | None] = mapped_column(String(32))
     language: Mapped[str] = mapped_column(String(2))
     text: Mapped[str] = mapped_column(String(500))
     created_by: Mapped[str] = mapped_column(String(64))

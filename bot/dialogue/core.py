@@ -3,7 +3,11 @@
 Actions:
 
 - **answer**: a confident topic gets its article in the user's language (else Russian, then
-  English, with a note), related topics as choices and a "Was this helpful?" prompt;
+  English, with a note), related topics as choices and a "Was this helpful?" prompt. A
+  specific question gets the section that answers it (:mod:`bot.kb.section_choice`), with
+  "Whole article" and the topic's other sections as buttons; a general one, the overview;
+- **follow-up**: a short message after an answer ("and in Kazakhstan?", "how much?") is read
+  in the conversation's topic and country;
 - **clarify**: two or three topics close together: "Did you mean ...?" with those topics;
 - **fallback**: nothing fits: search results if any, the topic menu and "Talk to a person";
   after two failures in a row, a person is offered first;
@@ -14,6 +18,7 @@ Actions:
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import unicodedata
 from dataclasses import dataclass, replace
@@ -25,19 +30,32 @@ from babel import Locale
 from bot.dialogue.payloads import (
     ChooseLanguage,
     OpenCategory,
+    OpenContacts,
     OpenMenu,
     OpenTopic,
     Payload,
+    OpenSection,
     ShowMore,
+    ShowSources,
     Subscribe,
     TalkToPerson,
     Vote,
 )
-from bot.i18n import Translator
+from bot.i18n import Translator, format_date
+from bot.kb.files import Contact, Source
+from bot.kb.markup import OVERVIEW, Section, contact_block, display, expand, for_country, sections
+from bot.kb.section_choice import SectionIndex
 from bot.kb.store import Answer
 from bot.lang import detect_language
 from bot.nlu import NLUClient, NLUError, NLUResult
-from bot.topics import CATEGORIES, TOPIC_TITLES, TOPICS, category_of
+from bot.topics import (
+    CATEGORIES,
+    COUNTRY_NAMES,
+    TOPIC_TITLES,
+    TOPICS,
+    category_of,
+    country_named,
+)
 
 log = logging.getLogger(__name__)
 
@@ -56,10 +74,21 @@ CANDIDATE_CONFIDENCE = 0.1
 #: Articles longer than this are shown in parts, with "Show more".
 MAX_PART_CHARS = 1500
 SMALLTALK = ("greet", "goodbye", "thanks", "bot_challenge")
+#: The order contacts are listed in.
+CONTACT_GROUPS = ("emergency", "mrc", "ministry", "embassy", "consulate", "international", "other")
 #: A message is answered in the language it is written in, rather than the chosen one, when
 #: language identification is at least this sure and the message has at least this many words.
 SWITCH_CONFIDENCE = 0.6
 SWITCH_MIN_WORDS = 3
+#: A message of at most this many words, after an answer, may be a follow-up to it...
+FOLLOW_UP_MAX_WORDS = 6
+#: ...unless the NLU is at least this sure it is about another topic...
+FOLLOW_UP_NEW_TOPIC = 0.8
+#: ...and it is one when it names a country or matches a section of the topic this well
+#: (tuned on the development split with ``mrc kb tune-sections``; docs/nlu.md).
+FOLLOW_UP_MIN_SCORE = 0.2
+#: At most this many of the topic's other sections are offered under a section answer.
+MAX_SECTION_BUTTONS = 8
 
 
 class Action(StrEnum):
@@ -74,6 +103,8 @@ class Action(StrEnum):
     MENU = "menu"
     LANGUAGE = "language"
     FEEDBACK = "feedback"
+    SOURCES = "sources"
+    CONTACTS = "contacts"
 
 
 class HandOff(StrEnum):
@@ -87,10 +118,12 @@ class HandOff(StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class Choice:
-    """A button (or a numbered choice in the terminal): a label and what it asks for."""
+    """A button (or a numbered choice in the terminal): a label and what it asks for.
+    Consecutive choices with the same ``row`` may share a line (two at most)."""
 
     label: str
     payload: Payload
+    row: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,8 +135,10 @@ class Reply:
     intent: str | None = None
     confidence: float = 0.0
     action: Action = Action.FALLBACK
-    #: The topic whose article is shown, if any.
+    #: The topic whose article is shown, if any...
     article: str | None = None
+    #: ...and the section shown (None: the article from its beginning).
+    section: str | None = None
     #: Topics offered as choices (clarify, fallback, related).
     candidates: tuple[str, ...] = ()
     choices: tuple[Choice, ...] = ()
@@ -115,6 +150,10 @@ class Reply:
     degraded: bool = False
     #: The language the message was written in, when it could be told.
     detected: str | None = None
+    #: For an article: when it was last checked, its sources, and the country it was shown for.
+    checked: dt.date | None = None
+    sources: tuple[Source, ...] = ()
+    country: str | None = None
 
     @property
     def escalate(self) -> bool:
@@ -138,6 +177,10 @@ class Conversation:
     #: The last question the user wrote (what a person is asked about if they ask for one).
     last_question: str | None = None
     last_topic: str | None = None
+    #: The section last shown (None: the overview or the whole article).
+    last_section: str | None = None
+    #: The destination country the user last named (its rules are the ones shown).
+    country: str | None = None
 
 
 class Articles(Protocol):
@@ -146,6 +189,12 @@ class Articles(Protocol):
     async def article(self, topic: str, language: str) -> Answer | None: ...
 
     async def search(self, text: str, limit: int = 3) -> list[str]: ...
+
+    async def contacts(self) -> list[Contact]: ...
+
+    async def sections(self) -> SectionIndex | None:
+        """The index that chooses a section for a question (None: articles are shown whole)."""
+        ...
 
 
 def clean_text(text: str) -> str:
@@ -210,6 +259,63 @@ def topic_choice(t: Translator, topic: str) -> Choice:
     return Choice(t.gettext(TOPIC_TITLES[topic]), OpenTopic(topic))
 
 
+def find_section(answer: Answer, key: str | None, country: str | None) -> Section | None:
+    """The article's section ``key`` if someone asking about ``country`` may see it."""
+    if not key or key == OVERVIEW:
+        return None
+    return next((s for s in for_country(sections(answer.body), country) if s.key == key), None)
+
+
+def article_text(
+    answer: Answer, t: Translator, country: str | None = None, section: str | None = None
+) -> str:
+    """The article's text as the reader sees it: the sections for ``country`` (Russia when
+    none is known), or only the one ``section`` (after the overview, for an urgent article:
+    its emergency numbers come first); facts and contacts filled in, section keys gone. A
+    Russia-only article read about another country says so first."""
+    parts = sections(answer.body)
+    shown = for_country(parts, country)
+    if (chosen := find_section(answer, section, country)) is not None:
+        shown = [s for s in shown if s.key == OVERVIEW and answer.urgent] + [chosen]
+    body = "\n\n".join(s.text for s in shown) if shown else display(answer.body)
+    facts = {f.key: f for f in answer.facts if f.key}
+    contacts = {c.key: c for c in answer.contacts}
+    text = expand(display(body), facts, contacts, t)
+    variants = {s.country for s in parts if s.country}
+    if country and country != "russia" and country not in variants and "russia" in answer.countries:
+        note = t.gettext(
+            "This answer is about Russia; the rules in {country} differ. An MRC operator can "
+            "help: tap “Talk to a person”.",
+            country=t.gettext(COUNTRY_NAMES.get(country, country)),
+        )
+        text = f"{note}\n\n{text}"
+    return text
+
+
+def checked_line(answer: Answer, t: Translator) -> str | None:
+    """ "Checked 30 November 2026": when the article was last checked, in the reader's words."""
+    if answer.last_reviewed is None:
+        return None
+    # TRANSLATORS: under an answer: the day the MRC last checked the article
+    return t.gettext("Checked {date}.", date=format_date(answer.last_reviewed, t.language))
+
+
+def section_choices(
+    answer: Answer, t: Translator, country: str | None, current: str | None = None
+) -> list[Choice]:
+    """Buttons to the article's other sections (for ``country``), two to a row; a heading's
+    facts filled in ("Re-issue after 12 months")."""
+    facts = {f.key: f for f in answer.facts if f.key}
+    others = [
+        s for s in for_country(sections(answer.body), country)
+        if s.key not in (OVERVIEW, current) and s.title
+    ][:MAX_SECTION_BUTTONS]  # fmt: skip
+    return [
+        Choice(expand(s.title, facts, {}, t), OpenSection(answer.topic, s.key), row="sections")
+        for s in others
+    ]
+
+
 def render_article(
     answer: Answer,
     t: Translator,
@@ -217,11 +323,16 @@ def render_article(
     part_chars: int,
     action: Action = Action.ANSWER,
     bell: bool = False,
+    country: str | None = None,
+    section: str | None = None,
 ) -> tuple[str, tuple[Choice, ...], tuple[str, ...]]:
-    """One part of an article as the user sees it: ``(markdown text, buttons, related)``. The
-    console's preview uses this too, so it shows exactly what the bot will send. ``bell`` adds
+    """One part of an article (or of one of its sections) as the user sees it: ``(markdown
+    text, buttons, related)``. The console's preview uses this too, so it shows exactly what
+    the bot will send. Under a section: "Whole article" and the other sections. ``bell`` adds
     "🔔 Tell me when this changes" under the last part (channels that can notify)."""
-    parts = split_parts(answer.body, part_chars)
+    if find_section(answer, section, country) is None:
+        section = None
+    parts = split_parts(article_text(answer, t, country, section), part_chars)
     part = min(max(part, 0), len(parts) - 1)
     topic = answer.topic
     lines = []
@@ -240,14 +351,28 @@ def render_article(
     last = part + 1 >= len(parts)
     choices: list[Choice] = []
     if not last:
-        choices.append(Choice(t.pgettext("button", "Show more"), ShowMore(topic, part + 1)))
-    related = [r for r in answer.related if r in TOPIC_TITLES][:3]
-    choices += [topic_choice(t, r) for r in related]
+        more = ShowMore(topic, part + 1, section)
+        choices.append(Choice(t.pgettext("button", "Show more"), more))
+    related: list[str] = []
+    if section is not None:
+        if last:
+            # TRANSLATORS: under the answer to a specific question: show the topic's whole article
+            choices.append(Choice(t.pgettext("button", "📖 Whole article"), OpenTopic(topic)))
+            choices += section_choices(answer, t, country, section)
+    else:
+        if part == 0 and not last:
+            choices += section_choices(answer, t, country)
+        related = [r for r in answer.related if r in TOPIC_TITLES][:3]
+        choices += [topic_choice(t, r) for r in related]
     if last:
+        if checked := checked_line(answer, t):
+            lines.append(checked)
+        if answer.sources:
+            choices.append(Choice(t.pgettext("button", "📚 Sources"), ShowSources(topic)))
         lines.append(t.gettext("Was this helpful?"))
         choices += [
-            Choice(t.pgettext("feedback button", "👍 Yes"), Vote(topic, helpful=True)),
-            Choice(t.pgettext("feedback button", "👎 No"), Vote(topic, helpful=False)),
+            Choice(t.pgettext("feedback button", "👍 Yes"), Vote(topic, True, section), "vote"),
+            Choice(t.pgettext("feedback button", "👎 No"), Vote(topic, False, section), "vote"),
         ]
         if bell:
             choices.append(Choice(t.gettext("🔔 Tell me when this changes"), Subscribe(topic)))
@@ -256,6 +381,27 @@ def render_article(
     elif last:
         choices.append(human_choice(t))  # a person is always one tap away
     return "\n\n".join(lines), tuple(choices), tuple(related)
+
+
+def sources_text(answer: Answer, t: Translator) -> str:
+    """Where the article's facts come from: each source's title, link and date."""
+    # TRANSLATORS: the heading of the list of an answer's sources
+    lines = [t.gettext("Sources of “{title}”:", title=answer.title)]
+    for source in answer.sources:
+        title = source.title.replace("[", "(").replace("]", ")")
+        shown = f"[{title}]({source.url})" if source.url else title
+        if source.published is not None:
+            # TRANSLATORS: after a source's title: the date the page states
+            when = t.gettext("published {date}", date=format_date(source.published, t.language))
+        elif source.accessed is not None:
+            # TRANSLATORS: after a source's title: the day the page was read
+            when = t.gettext("read {date}", date=format_date(source.accessed, t.language))
+        else:
+            when = ""
+        lines.append(f"- {shown}" + (f" ({when})" if when else ""))
+    if checked := checked_line(answer, t):
+        lines.append(checked)
+    return "\n".join(lines)
 
 
 class Dialogue:
@@ -324,7 +470,10 @@ class Dialogue:
         except NLUError as exc:
             log.warning("NLU unavailable: %s", exc)
             return await self._degraded(t, cleaned, detected)
-        reply = await self._decide(t, cleaned, result, conversation)
+        named = country_named([(e.entity, e.value) for e in result.entities])
+        if named:
+            conversation.country = named
+        reply = await self._decide(t, cleaned, result, conversation, named)
         if reply.intent not in SMALLTALK and reply.intent != "request_human":
             conversation.last_question = cleaned
         if reply.action is Action.FALLBACK:
@@ -333,6 +482,7 @@ class Dialogue:
             conversation.failed_in_row = 0
         if reply.article:
             conversation.last_topic = reply.article
+            conversation.last_section = reply.section
         if switch_to:
             offer = Choice(
                 t.gettext("Always answer in {language}", language=language_name(switch_to)),
@@ -342,7 +492,12 @@ class Dialogue:
         return replace(reply, detected=detected)
 
     async def _decide(
-        self, t: Translator, text: str, result: NLUResult, conversation: Conversation
+        self,
+        t: Translator,
+        text: str,
+        result: NLUResult,
+        conversation: Conversation,
+        named: str | None = None,
     ) -> Reply:
         ranking = [(n, c) for n, c in result.ranking if n != "nlu_fallback"]
         if not ranking and result.intent and result.intent != "nlu_fallback":
@@ -350,14 +505,24 @@ class Dialogue:
         top, confidence = ranking[0] if ranking else (None, 0.0)
         base = Understood(top, confidence)
         emergency = dict(ranking).get("emergency_help", 0.0)
+        country = conversation.country
         if emergency >= EMERGENCY_CONFIDENCE and (
             top == "emergency_help" or emergency >= MIN_CONFIDENCE
         ):
-            return await self._answer(t, "emergency_help", base, handoff=HandOff.EMERGENCY)
-        if top is None or confidence < MIN_CONFIDENCE:
-            return await self._fallback(t, text, base, conversation)
-        if top == "request_human":
+            section = await self._section("emergency_help", text, country)
+            return await self._answer(
+                t, "emergency_help", base, HandOff.EMERGENCY, country=country, section=section
+            )
+        sure = confidence >= MIN_CONFIDENCE
+        if sure and top == "request_human":
             return self._hand_over(t, base)
+        if not (sure and top in SMALLTALK):
+            follow_up = await self._follow_up(text, top, confidence, conversation, named)
+            if follow_up is not None:
+                topic, section = follow_up
+                return await self._answer(t, topic, base, country=country, section=section)
+        if top is None or not sure:
+            return await self._fallback(t, text, base, conversation)
         if top in SMALLTALK:
             return Reply(
                 self._smalltalk(t, top),
@@ -386,7 +551,45 @@ class Dialogue:
         ]
         if len(close) > 1:
             return self._clarify(t, close, base)
-        return await self._answer(t, top, base)
+        section = await self._section(top, text, country)
+        return await self._answer(t, top, base, country=country, section=section)
+
+    async def _section(self, topic: str, text: str, country: str | None) -> str | None:
+        """The section of ``topic`` that answers ``text`` (None: a general question)."""
+        index = await self.articles.sections()
+        return index.choose(topic, text, country).section if index is not None else None
+
+    async def _follow_up(
+        self,
+        text: str,
+        top: str | None,
+        confidence: float,
+        conversation: Conversation,
+        named: str | None,
+    ) -> tuple[str, str | None] | None:
+        """``(topic, section)`` when a short message continues the conversation's topic ("and
+        in Kazakhstan?", "how much?", "а штраф?"); None when it is a question of its own."""
+        topic = conversation.last_topic
+        if topic not in TOPICS or len(text.split()) > FOLLOW_UP_MAX_WORDS:
+            return None
+        if top in TOPICS and top != topic and confidence >= FOLLOW_UP_NEW_TOPIC:
+            return None
+        index = await self.articles.sections()
+        if index is None:
+            return None
+        country = conversation.country
+        ranked = [(k, v) for k, v in index.scores(topic, text, country) if k != OVERVIEW]
+        if ranked and ranked[0][1] >= FOLLOW_UP_MIN_SCORE and not index.general(topic, text):
+            return topic, ranked[0][0]
+        if not named:
+            return None
+        # Only a place: the same question about that country ("а в Казахстане?").
+        visible = index.sections_for(topic, country)
+        own = [k for k in visible if index.country_of(topic, k) == named]
+        last = conversation.last_section
+        if last in visible and index.country_of(topic, last) is None:
+            return topic, last
+        return topic, own[0] if len(own) == 1 else None
 
     async def _answer(
         self,
@@ -395,6 +598,8 @@ class Dialogue:
         base: Understood,
         handoff: HandOff | None = None,
         part: int = 0,
+        country: str | None = None,
+        section: str | None = None,
     ) -> Reply:
         action = Action.ESCALATE if handoff else Action.ANSWER
         answer = await self.articles.article(topic, t.language)
@@ -412,17 +617,25 @@ class Dialogue:
                 intent=base.intent,
                 confidence=base.confidence,
             )
-        text, choices, related = render_article(answer, t, part, self.part_chars, action, self.bell)
+        if find_section(answer, section, country) is None:
+            section = None
+        text, choices, related = render_article(
+            answer, t, part, self.part_chars, action, self.bell, country, section
+        )
         return Reply(
             text,
             t.language,
             action=action,
             article=topic,
+            section=section,
             candidates=related,
             choices=choices,
             handoff=handoff,
             intent=base.intent,
             confidence=base.confidence,
+            checked=answer.last_reviewed,
+            sources=answer.sources,
+            country=country or "russia",
         )
 
     def _hand_over(self, t: Translator, base: Understood | None = None) -> Reply:
@@ -520,6 +733,8 @@ class Dialogue:
                     "I will answer in {language} from now on.", language=language_name(chosen)
                 )
                 return Reply(message, chosen, action=Action.LANGUAGE, choices=(menu_choice(t),))
+            case OpenContacts():
+                return await self.contacts(language)
             case TalkToPerson():
                 return self._hand_over(t)
             case Vote(_, helpful):
@@ -534,10 +749,22 @@ class Dialogue:
                     choices=(human_choice(t), menu_choice(t)),
                     vote=payload,
                 )
-            case OpenTopic(topic) | ShowMore(topic):
+            case ShowSources(topic):
+                answer = await self.articles.article(topic, language)
+                if answer is None or not answer.sources:
+                    return self.expired(language)
+                return Reply(
+                    sources_text(answer, t), language, action=Action.SOURCES, article=topic
+                )
+            case OpenTopic(topic) | ShowMore(topic) | OpenSection(topic):
                 part = payload.part if isinstance(payload, ShowMore) else 0
-                reply = await self._answer(t, topic, Understood(topic, 1.0), part=part)
+                section = None if isinstance(payload, OpenTopic) else payload.section
+                reply = await self._answer(
+                    t, topic, Understood(topic, 1.0), part=part, country=conversation.country,
+                    section=section,
+                )  # fmt: skip
                 conversation.last_topic = topic
+                conversation.last_section = reply.section
                 home = category_of(topic)
                 if isinstance(payload, OpenTopic) and home:
                     back = Choice(t.pgettext("button", "⬅️ Back"), OpenCategory(home))
@@ -563,7 +790,32 @@ class Dialogue:
             for key, (title, _) in CATEGORIES.items()
         )
         message = t.gettext("Choose a subject:")
-        return Reply(message, language, action=Action.MENU, choices=(*choices, human_choice(t)))
+        contacts = Choice(t.pgettext("button", "📇 Contacts"), OpenContacts())
+        return Reply(
+            message, language, action=Action.MENU, choices=(*choices, contacts, human_choice(t))
+        )
+
+    async def contacts(self, language: str) -> Reply:
+        """The verified contacts, emergency numbers first; groups still being checked say so."""
+        t = Translator(language)
+        known = await self.articles.contacts()
+        shown = [c for c in known if c.shown()]
+        shown.sort(key=lambda c: (CONTACT_GROUPS.index(c.group) if c.group in CONTACT_GROUPS
+                                  else len(CONTACT_GROUPS)))  # fmt: skip
+        blocks = [t.gettext("Contacts checked by the MRC:")]
+        blocks += [contact_block(c, t, c.key) for c in shown]
+        pending = sorted({c.group for c in known if not c.shown() and not c.retired})
+        if pending:
+            blocks.append(
+                t.gettext(
+                    "Other contacts (the MRC's office, embassies and consulates) are being "
+                    "checked: ask us with “Talk to a person” and we will give them to you."
+                )
+            )
+        return Reply(
+            "\n\n".join(blocks), language, action=Action.CONTACTS,
+            choices=(menu_choice(t), human_choice(t)),
+        )  # fmt: skip
 
     @staticmethod
     def _smalltalk(t: Translator, intent: str) -> str:

@@ -11,9 +11,12 @@ payload                  text                                   handled by
 OpenMenu                 ``menu`` (``menu:e`` in place)         the dialogue
 OpenCategory             ``cat:<key>`` (``cat:<key>:e``)        the dialogue
 OpenTopic                ``topic:<topic>``                      the dialogue
-ShowMore                 ``more:<topic>:<part>``                the dialogue
-Vote                     ``fb:<topic>:up|down``                 the dialogue (the channel keeps it)
-ChooseLanguage           ``lang:<tg|ru|en>``                    the dialogue (the channel keeps it)
+OpenSection              ``sec:<topic>:<section>``              the dialogue
+ShowMore                 ``more:<topic>:<part>[:<section>]``    the dialogue
+Vote                     ``fb:<topic>:up|down[:<section>]``     the dialogue (the channel keeps it)
+ShowSources              ``src:<topic>``                        the dialogue
+ChooseLanguage           ``lang:<tg|ru|en>[:<topic>]``          the dialogue (the channel keeps it)
+OpenContacts             ``contacts``                           the dialogue
 TalkToPerson             ``human``                              the dialogue, then the channel
 Subscribe, Unsubscribe   ``sub:<topic>``, ``unsub:<topic>``     the channel (🔔 notifications)
 Rate                     ``rate:<ticket>:<1-5>``                the channel (escalation)
@@ -64,26 +67,50 @@ class OpenTopic:
 
 
 @dataclass(frozen=True, slots=True)
+class OpenSection:
+    """One section of a topic's article (the answer to a specific question)."""
+
+    topic: str
+    section: str
+
+
+@dataclass(frozen=True, slots=True)
 class ShowMore:
-    """The next part of a long answer (parts count from 0)."""
+    """The next part of a long answer (parts count from 0): of the section, if one was shown."""
 
     topic: str
     part: int
+    section: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
 class Vote:
-    """👍 or 👎 on an answer."""
+    """👍 or 👎 on an answer (the section, if one was shown)."""
 
     topic: str
     helpful: bool
+    section: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ShowSources:
+    """Where an answer's facts come from."""
+
+    topic: str
 
 
 @dataclass(frozen=True, slots=True)
 class ChooseLanguage:
-    """Answer in this language from now on (the first choice accepts the privacy notice)."""
+    """Answer in this language from now on (the first choice accepts the privacy notice);
+    then open ``topic``, when the person came by a link to it."""
 
     language: Language
+    topic: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class OpenContacts:
+    """The verified contacts (emergency numbers, the MRC, embassies...)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,9 +156,12 @@ Payload = (
     OpenMenu
     | OpenCategory
     | OpenTopic
+    | OpenSection
     | ShowMore
     | Vote
+    | ShowSources
     | ChooseLanguage
+    | OpenContacts
     | TalkToPerson
     | Subscribe
     | Unsubscribe
@@ -141,7 +171,17 @@ Payload = (
 )
 
 #: The payloads the dialogue core answers (the rest belong to a channel's own features).
-DIALOGUE = (OpenMenu, OpenCategory, OpenTopic, ShowMore, Vote, ChooseLanguage, TalkToPerson)
+DIALOGUE = (
+    OpenMenu,
+    OpenCategory,
+    OpenTopic,
+    OpenSection,
+    ShowMore,
+    Vote,
+    ShowSources,
+    ChooseLanguage,
+    TalkToPerson,
+)
 
 
 def encode(payload: Payload) -> str:
@@ -153,12 +193,20 @@ def encode(payload: Payload) -> str:
             text = f"cat:{category}:e" if in_place else f"cat:{category}"
         case OpenTopic(topic):
             text = f"topic:{topic}"
-        case ShowMore(topic, part):
-            text = f"more:{topic}:{part}"
-        case Vote(topic, helpful):
-            text = f"fb:{topic}:{'up' if helpful else 'down'}"
-        case ChooseLanguage(language):
+        case OpenSection(topic, section):
+            text = f"sec:{topic}:{section}"
+        case ShowMore(topic, part, section):
+            text = f"more:{topic}:{part}" + (f":{section}" if section else "")
+        case Vote(topic, helpful, section):
+            text = f"fb:{topic}:{'up' if helpful else 'down'}" + (f":{section}" if section else "")
+        case ShowSources(topic):
+            text = f"src:{topic}"
+        case ChooseLanguage(language, None):
             text = f"lang:{language}"
+        case ChooseLanguage(language, topic):
+            text = f"lang:{language}:{topic}"
+        case OpenContacts():
+            text = "contacts"
         case TalkToPerson():
             text = "human"
         case Subscribe(topic):
@@ -177,6 +225,8 @@ def encode(payload: Payload) -> str:
 
 
 _NUMBER = re.compile(r"0|[1-9][0-9]{0,11}")
+#: A section key, as articles write it (``{#key}``; see bot.kb.markup).
+_SECTION = re.compile(r"[a-z][a-z0-9_]{1,30}")
 
 
 def _number(text: str, highest: int) -> int | None:
@@ -204,12 +254,26 @@ def decode(text: object) -> Payload | None:
             return OpenCategory(category, in_place=True)
         case "topic", [_] if topic:
             return OpenTopic(topic)
-        case "more", [_, part] if topic and (number := _number(part, MAX_PART)) is not None:
-            return ShowMore(topic, number)
-        case "fb", [_, "up" | "down" as vote] if topic:
-            return Vote(topic, vote == "up")
+        case "sec", [_, section] if topic and _SECTION.fullmatch(section):
+            return OpenSection(topic, section)
+        case "more", [_, part, *rest] if (
+            topic
+            and (number := _number(part, MAX_PART)) is not None
+            and (not rest or (len(rest) == 1 and _SECTION.fullmatch(rest[0])))
+        ):
+            return ShowMore(topic, number, rest[0] if rest else None)
+        case "fb", [_, "up" | "down" as vote, *rest] if topic and (
+            not rest or (len(rest) == 1 and _SECTION.fullmatch(rest[0]))
+        ):
+            return Vote(topic, vote == "up", rest[0] if rest else None)
+        case "src", [_] if topic:
+            return ShowSources(topic)
         case "lang", [language] if language in LANGUAGES:
             return ChooseLanguage(next(code for code in LANGUAGES if code == language))
+        case "lang", [language, then] if language in LANGUAGES and then in TOPICS:
+            return ChooseLanguage(next(code for code in LANGUAGES if code == language), then)
+        case "contacts", []:
+            return OpenContacts()
         case "human", []:
             return TalkToPerson()
         case "sub", [_] if topic:

@@ -7,8 +7,8 @@ import sys
 from pathlib import Path
 
 from bot.db import Database, migrate
-from bot.kb.files import KB_DIR, write_article
-from bot.kb.store import export_articles, import_articles
+from bot.kb.files import KB_DIR, load_contacts, write_article, write_contacts
+from bot.kb.store import export_articles, export_contacts, import_articles, import_contacts
 from bot.kb.validate import check
 from bot.settings import Settings
 
@@ -36,9 +36,11 @@ async def _import(settings: Settings, force: bool, kb_dir: Path) -> int:
     db = Database(settings.database_url)
     try:
         async with db.session() as session:
+            contacts = await import_contacts(session, load_contacts(kb_dir), force=force)
             report = await import_articles(session, articles, force=force)
     finally:
         await db.dispose()
+    report.conflicts.update(contacts.conflicts)
     for name, diff in report.conflicts.items():
         print(f"{name}: changed in the database by staff; not overwritten (use --force):")
         print(diff)
@@ -52,11 +54,13 @@ async def _export(settings: Settings, kb_dir: Path) -> int:
     try:
         async with db.session() as session:
             articles = await export_articles(session)
+            contacts = await export_contacts(session)
     finally:
         await db.dispose()
     for article in articles.values():
         write_article(article, kb_dir)
-    print(f"exported {len(articles)} articles to {kb_dir}")
+    write_contacts(contacts, kb_dir)
+    print(f"exported {len(articles)} articles and {len(contacts)} contacts to {kb_dir}")
     return 0
 
 

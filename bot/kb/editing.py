@@ -20,7 +20,7 @@ from bot.db.models import Article as ArticleRow
 from bot.db.models import ArticleRevision, ArticleTranslation
 from bot.i18n import LANGUAGES
 from bot.kb.files import Translation
-from bot.kb.store import export_articles, to_article
+from bot.kb.store import export_articles, export_contacts, to_article
 from bot.kb.validate import MAX_BODY, MAX_TITLE, article_problems
 
 
@@ -137,7 +137,7 @@ async def problems_if_published(session: AsyncSession, row: ArticleRow) -> list[
         )
     others = await export_articles(session)
     others[row.topic] = article
-    return article_problems(article, others)
+    return article_problems(article, others, contacts=await export_contacts(session))
 
 
 async def publish(

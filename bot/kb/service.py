@@ -7,15 +7,25 @@ import math
 from collections import Counter
 from dataclasses import dataclass
 
-from rapidfuzz import fuzz, process
-from sqlalchemy import select
+from pathlib import Path
 
+from rapidfuzz import fuzz, process
+from sqlalchemy import func, select
+
+from bot import PROJECT_DIR
 from bot.db import Database
 from bot.db.models import Article as ArticleRow
-from bot.db.models import ArticleTranslation
+from bot.db.models import ArticleTranslation, TrainingPhrase
+from bot.i18n import LANGUAGES, Translator
 from bot.kb.editing import knowledge_version
-from bot.kb.store import Answer, published
+from bot.kb.files import Contact
+from bot.kb.section_choice import Phrase, SectionIndex, phrases_under
+from bot.kb.store import Answer, export_contacts, published
+from bot.topics import TOPIC_TITLES
 from nlu_components.normalize import normalize
+
+#: The sub-questions each section answers (also NLU training data for the topic).
+SECTION_PHRASES = PROJECT_DIR / "nlu" / "sections"
 
 #: A topic must reach this BM25 score to be a search hit...
 MIN_SEARCH_SCORE = 1.5
@@ -83,10 +93,19 @@ class _Index:
 class KnowledgeBase:
     """Published articles from the database, in the user's language or a fallback language."""
 
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Database, section_phrases: Path = SECTION_PHRASES) -> None:
         self.db = db
         self._index: _Index | None = None
         self._version = -1
+        self._phrases = phrases_under(section_phrases)
+        self._sections: SectionIndex | None = None
+        self._sections_version: tuple[int, ...] = ()
+        self._sections_lock = asyncio.Lock()
+
+    async def contacts(self) -> list[Contact]:
+        """The contacts registry (staff edits show at once)."""
+        async with self.db.session() as session:
+            return list((await export_contacts(session)).values())
 
     async def article(self, topic: str, language: str) -> Answer | None:
         """The published article of ``topic``, read fresh: staff edits show at once."""
@@ -111,8 +130,38 @@ class KnowledgeBase:
         return self._index
 
     def invalidate(self) -> None:
-        """Rebuild the search index before the next search."""
+        """Rebuild the search and section indexes before they are next used."""
         self._version = -1
+        self._sections_version = ()
+
+    async def sections(self) -> SectionIndex:
+        """The index that picks the section answering a question: the published articles and
+        the section phrases (the files' and the staff's), rebuilt when either changes."""
+        async with self._sections_lock, self.db.session() as session:
+            counted = (await session.execute(
+                select(func.count(), func.coalesce(func.max(TrainingPhrase.id), 0))
+                .where(TrainingPhrase.section.is_not(None))
+            )).one()  # fmt: skip
+            version = (await knowledge_version(session), int(counted[0]), int(counted[1]))
+            if self._sections is None or version != self._sections_version:
+                rows = await session.execute(
+                    select(ArticleRow.topic, ArticleTranslation.title, ArticleTranslation.body)
+                    .join(ArticleTranslation)
+                    .where(ArticleTranslation.status == "published")
+                )
+                texts = [(topic, title, body) for topic, title, body in rows]
+                added = await session.execute(
+                    select(TrainingPhrase.intent, TrainingPhrase.section, TrainingPhrase.text)
+                    .where(TrainingPhrase.section.is_not(None))
+                )
+                phrases = self._phrases + [Phrase(i, str(s), t) for i, s, t in added]
+                names = [(k, Translator(lang).gettext(v)) for k, v in TOPIC_TITLES.items()
+                         for lang in LANGUAGES]  # fmt: skip
+                self._sections = await asyncio.to_thread(
+                    SectionIndex, texts, phrases, names=names
+                )
+                self._sections_version = version
+        return self._sections
 
     async def search(self, text: str, limit: int = 3) -> list[str]:
         """Topics whose published articles share the most telling words with ``text``, in any

@@ -7,6 +7,7 @@ translation last changed by someone other than ``import`` is only replaced with 
 
 from __future__ import annotations
 
+import datetime as dt
 import difflib
 from dataclasses import dataclass, field
 
@@ -15,7 +16,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.models import Article as ArticleRow
 from bot.db.models import ArticleFact, ArticleRevision, ArticleSource, ArticleTranslation
-from bot.kb.files import Article, Fact, Source, Translation
+from bot.db.models import Contact as ContactRow
+from bot.kb.files import Article, Contact, Fact, Phone, Source, Translation
+from bot.kb.markup import references
 
 IMPORTER = "import"
 #: When the user's language is missing, these are tried in order.
@@ -49,16 +52,33 @@ def _apply_meta(row: ArticleRow, article: Article) -> None:
     row.review_due = article.review_due
     row.needs_staff_review = article.needs_staff_review
     row.review_notes = list(article.review_notes)
-    row.sources = [
-        ArticleSource(position=i, key=s.id, title=s.title, url=s.url, document=s.document)
-        for i, s in enumerate(article.sources)
-    ]
-    row.facts = [
-        ArticleFact(
-            position=i, value=f.value, claim=f.claim, source_key=f.source, certain=f.certain
-        )
-        for i, f in enumerate(article.facts)
-    ]
+    row.sources = [source_row(s, i) for i, s in enumerate(article.sources)]
+    row.facts = [fact_row(f, i) for i, f in enumerate(article.facts)]
+
+
+def source_row(s: Source, position: int) -> ArticleSource:
+    return ArticleSource(
+        position=position, key=s.id, title=s.title, url=s.url, document=s.document,
+        kind=s.kind, published=s.published, accessed=s.accessed, retired=s.retired,
+    )  # fmt: skip
+
+
+def fact_row(f: Fact, position: int) -> ArticleFact:
+    return ArticleFact(
+        position=position, value=f.value, claim=f.claim, source_key=f.source,
+        certain=f.certain, key=f.key, kind=f.kind, checked=f.checked, country=f.country,
+        retired=f.retired,
+    )  # fmt: skip
+
+
+def to_source(s: ArticleSource) -> Source:
+    return Source(s.key, s.title, s.url, s.document, s.kind, s.published, s.accessed, s.retired)
+
+
+def to_fact(f: ArticleFact) -> Fact:
+    return Fact(
+        f.value, f.claim, f.source_key, f.certain, f.key, f.kind, f.checked, f.country, f.retired
+    )
 
 
 def _same_meta(row: ArticleRow, article: Article) -> bool:
@@ -130,8 +150,8 @@ def to_article(row: ArticleRow, *, with_translations: bool = True) -> Article:
         review_due=row.review_due,
         needs_staff_review=row.needs_staff_review,
         review_notes=list(row.review_notes),
-        sources=[Source(s.key, s.title, s.url, s.document) for s in row.sources],
-        facts=[Fact(f.value, f.claim, f.source_key, f.certain) for f in row.facts],
+        sources=[to_source(s) for s in row.sources],
+        facts=[to_fact(f) for f in row.facts],
         translations={
             t.language: Translation(t.language, t.title, t.body, t.status) for t in row.translations
         }
@@ -148,7 +168,7 @@ async def export_articles(session: AsyncSession) -> dict[str, Article]:
 
 @dataclass(frozen=True)
 class Answer:
-    """A published article in the best available language."""
+    """A published article in the best available language, with what its text shows."""
 
     topic: str
     language: str
@@ -158,15 +178,25 @@ class Answer:
     urgent: bool
     #: Set when the user's language was missing and another one is shown.
     fell_back_from: str | None = None
+    #: The article's live facts, sources, and the registry's contacts its text names.
+    facts: tuple[Fact, ...] = ()
+    sources: tuple[Source, ...] = ()
+    contacts: tuple[Contact, ...] = ()
+    #: When the article was last checked as a whole.
+    last_reviewed: dt.date | None = None
+    #: The countries the article is about (``any`` or e.g. ``russia``).
+    countries: tuple[str, ...] = ()
 
 
 async def published(session: AsyncSession, topic: str, language: str) -> Answer | None:
-    """The published translation of ``topic`` in ``language``, else in ru, en, tg (one query)."""
+    """The published translation of ``topic`` in ``language``, else in ru, en, tg, with its
+    live facts and sources and the contacts it names."""
     rows = (
         await session.execute(
             select(
                 ArticleTranslation.language, ArticleTranslation.title, ArticleTranslation.body,
-                ArticleRow.related, ArticleRow.urgent,
+                ArticleRow.id, ArticleRow.related, ArticleRow.urgent, ArticleRow.last_reviewed,
+                ArticleRow.countries,
             )
             .join(ArticleRow)
             .where(ArticleRow.topic == topic, ArticleTranslation.status == "published")
@@ -175,9 +205,98 @@ async def published(session: AsyncSession, topic: str, language: str) -> Answer 
     by_language = {row.language: row for row in rows}
     for candidate in (language, *FALLBACK_LANGUAGES):
         row = by_language.get(candidate)
-        if row is not None:
-            return Answer(
-                topic, candidate, row.title, row.body, tuple(row.related), row.urgent,
-                None if candidate == language else language,
-            )  # fmt: skip
+        if row is None:
+            continue
+        facts = await session.scalars(
+            select(ArticleFact)
+            .where(ArticleFact.article_id == row.id, ArticleFact.retired.is_(False))
+            .order_by(ArticleFact.position)
+        )
+        sources = await session.scalars(
+            select(ArticleSource)
+            .where(ArticleSource.article_id == row.id, ArticleSource.retired.is_(False))
+            .order_by(ArticleSource.position)
+        )
+        named = {key for kind, key in references(row.body) if kind == "contact"}
+        contacts = await contacts_named(session, named)
+        return Answer(
+            topic, candidate, row.title, row.body, tuple(row.related), row.urgent,
+            None if candidate == language else language,
+            facts=tuple(to_fact(f) for f in facts), sources=tuple(to_source(s) for s in sources),
+            contacts=contacts, last_reviewed=row.last_reviewed, countries=tuple(row.countries),
+        )  # fmt: skip
     return None
+
+
+# --- contacts -------------------------------------------------------------------------------
+
+
+def to_contact(row: ContactRow) -> Contact:
+    return Contact(
+        key=row.key, name=dict(row.name), group=row.group, country=row.country,
+        phones=tuple(Phone.of(p, row.key) for p in row.phones), address=dict(row.address),
+        hours=dict(row.hours),
+        email=row.email, website=row.website, telegram=row.telegram,
+        source_title=row.source_title, source_url=row.source_url, source_kind=row.source_kind,
+        checked=row.checked, review_due=row.review_due, verified=row.verified,
+        retired=row.retired, notes=tuple(row.notes),
+    )  # fmt: skip
+
+
+def apply_contact(row: ContactRow, contact: Contact) -> None:
+    """Copy ``contact``'s details onto ``row`` (its key stays)."""
+    row.name, row.address = dict(contact.name), dict(contact.address)
+    row.hours = dict(contact.hours)
+    row.phones = [p.as_data() for p in contact.phones]
+    row.notes = list(contact.notes)
+    row.group, row.country = contact.group, contact.country
+    row.email, row.website, row.telegram = contact.email, contact.website, contact.telegram
+    row.source_title, row.source_url = contact.source_title, contact.source_url
+    row.source_kind, row.checked, row.review_due = (
+        contact.source_kind, contact.checked, contact.review_due,
+    )  # fmt: skip
+    row.verified, row.retired = contact.verified, contact.retired
+
+
+async def contacts_named(session: AsyncSession, keys: set[str]) -> tuple[Contact, ...]:
+    """The contacts of ``keys`` that exist (in key order)."""
+    if not keys:
+        return ()
+    rows = await session.scalars(
+        select(ContactRow).where(ContactRow.key.in_(keys)).order_by(ContactRow.key)
+    )
+    return tuple(to_contact(r) for r in rows)
+
+
+async def export_contacts(session: AsyncSession) -> dict[str, Contact]:
+    """The whole registry, in its order."""
+    rows = await session.scalars(select(ContactRow).order_by(ContactRow.position, ContactRow.key))
+    return {r.key: to_contact(r) for r in rows}
+
+
+async def import_contacts(
+    session: AsyncSession, contacts: dict[str, Contact], *, force: bool = False
+) -> ImportReport:
+    """Bring the registry file into the database; a contact staff changed is only replaced
+    with ``force`` (like articles)."""
+    report = ImportReport()
+    rows = {r.key: r for r in (await session.scalars(select(ContactRow))).all()}
+    for position, (key, contact) in enumerate(contacts.items()):
+        row = rows.get(key)
+        if row is None:
+            row = ContactRow(key=key, position=position, updated_by=IMPORTER)
+            apply_contact(row, contact)
+            session.add(row)
+            report.created.append(key)
+        elif to_contact(row) == contact:
+            report.unchanged.append(key)
+        elif row.updated_by != IMPORTER and not force:
+            report.conflicts[f"contact {key}"] = _diff(
+                repr(to_contact(row)), repr(contact), f"contact {key}"
+            )
+        else:
+            apply_contact(row, contact)
+            row.position, row.updated_by = position, IMPORTER
+            report.updated.append(key)
+    await session.flush()
+    return report

@@ -56,6 +56,7 @@ def build_application(services: Services) -> MRCApplication:
     for name, callback in (
         ("start", commands.start),
         ("menu", commands.menu),
+        ("contacts", commands.contacts),
         ("language", commands.language),
         ("help", commands.help_command),
         ("human", commands.human),

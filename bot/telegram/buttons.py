@@ -10,12 +10,14 @@ from telegram import InlineKeyboardMarkup, Message, Update
 from telegram.error import BadRequest
 
 from bot import history
-from bot.dialogue.core import Action, HandOff
+from bot.dialogue.core import HandOff
 from bot.dialogue.payloads import (
+    ChooseLanguage,
     DeleteData,
     ExportData,
     OpenCategory,
     OpenMenu,
+    OpenTopic,
     Payload,
     Rate,
     Subscribe,
@@ -75,9 +77,13 @@ async def _dialogue_button(
         await send_reply(context.bot, chat_id, reply)
         return
     reply = await dialogue.press(payload, language, conversation)
-    if reply.action is Action.LANGUAGE:
+    if isinstance(payload, ChooseLanguage):
         first = await choose_language(update, context, reply.language)
-        if first:  # after the notice: the confirmation, then straight to the topics
+        if payload.topic is not None:  # came by a link to a topic: the topic now
+            await send_reply(context.bot, chat_id, replace(reply, choices=()))
+            opened = await dialogue.press(OpenTopic(payload.topic), reply.language, conversation)
+            await send_reply(context.bot, chat_id, opened)
+        elif first:  # after the notice: the confirmation, then straight to the topics
             await send_reply(context.bot, chat_id, replace(reply, choices=()))
             await send_reply(context.bot, chat_id, dialogue.menu(reply.language))
         else:
@@ -92,8 +98,9 @@ async def _dialogue_button(
     if reply.vote is not None:  # kept before the thanks is sent
         if consented(context) and context.person is not None:
             async with context.services.db.session() as session:
+                vote = reply.vote
                 await history.record_feedback(
-                    session, context.person.id, reply.vote.topic, language, reply.vote.helpful
+                    session, context.person.id, vote.topic, language, vote.helpful, vote.section
                 )
         await _drop_feedback_buttons(message)
     await send_reply(context.bot, chat_id, reply)

@@ -6,13 +6,14 @@ from telegram import BotCommand, Update
 from telegram.ext import ExtBot
 
 from bot.dialogue.core import menu_choice
-from bot.dialogue.payloads import TalkToPerson
+from bot.dialogue.payloads import OpenTopic, TalkToPerson
 from bot.i18n import LANGUAGES, N_, Translator
 from bot.telegram import handoff
 from bot.telegram.consent import language_choices, show_notice
 from bot.telegram.context import Context
-from bot.telegram.profile import language_of
+from bot.telegram.profile import consented, language_of
 from bot.telegram.send import send_reply, send_text
+from bot.topics import TOPICS
 
 #: The command menu shown by Telegram, in each language.
 COMMANDS: tuple[tuple[str, str], ...] = (
@@ -20,6 +21,8 @@ COMMANDS: tuple[tuple[str, str], ...] = (
     ("start", N_("Start again: privacy notice and language")),
     # TRANSLATORS: the /menu command in Telegram's command list
     ("menu", N_("Topics")),
+    # TRANSLATORS: a command in Telegram's command list
+    ("contacts", N_("Emergency numbers and contacts")),
     # TRANSLATORS: a command in Telegram's command list
     ("language", N_("Change the language")),
     # TRANSLATORS: a command in Telegram's command list
@@ -44,8 +47,29 @@ async def register_commands(bot: ExtBot[None], default_language: str) -> None:
 
 
 async def start(update: Update, context: Context) -> None:
-    """The privacy notice, then the language choice (preselected from Telegram's language)."""
-    await show_notice(update, context)
+    """The privacy notice, then the language choice (preselected from Telegram's language). A
+    link to a topic (``t.me/<bot>?start=<topic>``) opens it: at once for someone who accepted
+    the notice, after the language choice for a newcomer. Anything else after /start is
+    ignored (the normal welcome)."""
+    chat = update.effective_chat
+    if chat is None:
+        return
+    argument = (context.args or [""])[0]
+    topic = argument if argument in TOPICS else None
+    if topic is None or not consented(context):
+        await show_notice(update, context, then=topic)
+        return
+    language = language_of(update, context)
+    reply = await context.services.dialogue.press(OpenTopic(topic), language, context.conversation)
+    await send_reply(context.bot, chat.id, reply)
+
+
+async def contacts(update: Update, context: Context) -> None:
+    """The verified contacts, emergency numbers first."""
+    if update.effective_chat is None:
+        return
+    reply = await context.services.dialogue.contacts(language_of(update, context))
+    await send_reply(context.bot, update.effective_chat.id, reply)
 
 
 async def menu(update: Update, context: Context) -> None:
@@ -74,7 +98,8 @@ async def help_command(update: Update, context: Context) -> None:
     message = t.gettext(
         "Write your question in your own words, in Tajik, Russian or English; Latin letters "
         "are fine too. For example: “How do I get a work patent?”\n\n"
-        "/menu: topics\n/language: change the language\n/human: talk to a person from the "
+        "/menu: topics\n/contacts: emergency numbers and contacts\n/language: change the "
+        "language\n/human: talk to a person from the "
         "MRC\n/privacy: what the bot keeps about you\n/deletemydata: delete it\n\n"
         "If you are in danger, write what is happening: I will show you at once who to contact."
     )

@@ -25,10 +25,14 @@ from bot.telegram.profile import language_of
 from bot.telegram.send import send_text
 
 
-def language_choices(preselected: str | None) -> tuple[Choice, ...]:
-    """The three languages by their own names; the preselected one is ticked."""
+def language_choices(preselected: str | None, then: str | None = None) -> tuple[Choice, ...]:
+    """The three languages by their own names; the preselected one is ticked. ``then``: the
+    topic to open once one is chosen (the person came by a link to it)."""
     return tuple(
-        Choice(("✓ " if code == preselected else "") + language_name(code), ChooseLanguage(code))
+        Choice(
+            ("✓ " if code == preselected else "") + language_name(code),
+            ChooseLanguage(code, then),
+        )
         for code in LANGUAGES
     )
 
@@ -59,8 +63,11 @@ def notice(t: Translator, retention_days: int) -> str:
     )
 
 
-async def show_notice(update: Update, context: Context, reason: str | None = None) -> None:
-    """The notice with the language buttons, after ``reason`` (why it is needed now)."""
+async def show_notice(
+    update: Update, context: Context, reason: str | None = None, then: str | None = None
+) -> None:
+    """The notice with the language buttons, after ``reason`` (why it is needed now); ``then``:
+    the topic to open once a language is chosen."""
     chat = update.effective_chat
     if chat is None:
         return
@@ -71,7 +78,7 @@ async def show_notice(update: Update, context: Context, reason: str | None = Non
         context.bot,
         chat.id,
         f"{reason}\n\n{text}" if reason else text,
-        language_choices(language),
+        language_choices(language, then),
     )
 
 

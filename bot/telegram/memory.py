@@ -21,6 +21,7 @@ from bot.db.base import utcnow
 from bot.db.models import User
 from bot.dialogue import Conversation
 from bot.retention import MEMORY_KEPT
+from bot.topics import COUNTRY_NAMES
 
 #: Older memories are forgotten (the conversation has moved on; nothing lingers).
 KEEP = MEMORY_KEPT
@@ -44,7 +45,14 @@ def to_json(conversation: Conversation) -> dict[str, Any]:
         "failed_in_row": conversation.failed_in_row,
         "last_question": conversation.last_question,
         "last_topic": conversation.last_topic,
+        "last_section": conversation.last_section,
+        "country": conversation.country,
     }
+
+
+def _text(value: object, limit: int) -> str | None:
+    """A remembered string, if it is one of a sensible length (the row may be old or edited)."""
+    return value if isinstance(value, str) and 0 < len(value) <= limit else None
 
 
 def from_json(data: dict[str, Any] | None, now: datetime | None = None) -> Conversation:
@@ -56,6 +64,8 @@ def from_json(data: dict[str, Any] | None, now: datetime | None = None) -> Conve
             failed_in_row=int(data.get("failed_in_row", 0)),
             last_question=data.get("last_question"),
             last_topic=data.get("last_topic"),
+            last_section=_text(data.get("last_section"), 32),
+            country=data.get("country") if data.get("country") in COUNTRY_NAMES else None,
         )
     except (KeyError, TypeError, ValueError):
         return Conversation()

@@ -66,10 +66,23 @@ def split_html(text: str, limit: int = MAX_TEXT) -> list[str]:
     return [m for m in messages if m.strip()]
 
 
+#: Buttons that may share a row (👍 👎, a topic's sections) go at most this many to a row.
+ROW_WIDTH = 2
+
+
 def keyboard(choices: tuple[Choice, ...]) -> InlineKeyboardMarkup | None:
-    """The choices as buttons, one per row (big targets on small phones)."""
-    buttons = [[InlineKeyboardButton(c.label, callback_data=encode(c.payload))] for c in choices]
-    return InlineKeyboardMarkup(buttons) if buttons else None
+    """The choices as buttons, one per row (big targets on small phones), except that
+    consecutive choices of the same ``row`` share rows of two."""
+    rows: list[list[InlineKeyboardButton]] = []
+    previous: str | None = None
+    for choice in choices:
+        button = InlineKeyboardButton(choice.label, callback_data=encode(choice.payload))
+        if choice.row is not None and choice.row == previous and len(rows[-1]) < ROW_WIDTH:
+            rows[-1].append(button)
+        else:
+            rows.append([button])
+        previous = choice.row
+    return InlineKeyboardMarkup(rows) if rows else None
 
 
 def may_have_arrived(exc: NetworkError) -> bool:

@@ -19,10 +19,10 @@ from bot.admin.app import build_console
 from bot.admin.console import Console
 from bot.admin.relay import Delivery
 from bot.db import Database
-from bot.kb.store import import_articles
+from bot.kb.store import import_articles, import_contacts
 from bot.settings import load_settings
 from tests.db.conftest import db, empty_database_url  # noqa: F401  (fixtures)
-from tests.factories import make_article
+from tests.factories import make_article, make_contacts
 
 PASSWORD = "correct horse battery"
 _CSRF = re.compile(r'name="csrf" value="([^"]+)"')
@@ -75,6 +75,7 @@ async def env(db: Database, tmp_path: Path) -> AsyncIterator[Env]:  # noqa: F811
     async with db.session() as session:
         for name, role in (("ada", "admin"), ("eddie", "editor"), ("olga", "operator")):
             await accounts.create(session, name, role, PASSWORD, "en")
+        await import_contacts(session, make_contacts())
         await import_articles(session, {"work_patent": make_article()})
     relay = RecordingRelay()
     console = Console(settings, db, relay)

@@ -32,6 +32,15 @@ ACCESS: dict[tuple[str, str], set[str]] = {
     ("GET", "/articles/{topic}/history"): {A, E},
     ("GET", "/articles/{topic}/revisions/{revision:int}"): {A, E},
     ("POST", "/articles/{topic}/revisions/{revision:int}/restore"): {A, E},
+    ("GET", "/articles/{topic}/qr.{kind}"): {A, E},
+    ("POST", "/articles/{topic}/sources"): {A, E},
+    ("POST", "/articles/{topic}/checked"): {A, E},
+    ("POST", "/articles/{topic}/sources/retire"): {A, E},
+    ("POST", "/articles/{topic}/facts"): {A, E},
+    ("POST", "/articles/{topic}/facts/retire"): {A, E},
+    ("GET", "/contacts"): {A, E},
+    ("GET", "/contacts/{key}"): {A, E},
+    ("POST", "/contacts/{key}"): {A, E},
     ("GET", "/inbox"): {A, E},
     ("POST", "/inbox/{message:int}"): {A, E},
     ("GET", "/training"): {A, E},
@@ -61,7 +70,7 @@ PUBLIC = {
 SAMPLE = {
     "{topic}": "work_patent", "{language}": "en", "{what}": "confirm",
     "{revision:int}": "1", "{ticket:int}": "1", "{message:int}": "1", "{account:int}": "1",
-    "{action}": "note",
+    "{action}": "note", "{kind}": "svg", "{key}": "emergency_russia",
 }  # fmt: skip
 
 

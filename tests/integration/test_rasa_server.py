@@ -50,6 +50,9 @@ class NoArticles:
     async def search(self, text: str, limit: int = 3) -> list[str]:
         return []
 
+    async def sections(self) -> None:
+        return None
+
 
 async def test_dialogue_replies_through_the_real_model(rasa_server: RasaEndpoint) -> None:
     async with NLUClient(rasa_server.url, rasa_server.token, timeout=10) as nlu:

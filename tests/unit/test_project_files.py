@@ -74,6 +74,32 @@ def test_no_evaluation_test_data_in_training() -> None:
     assert not leaked, leaked[:5]
 
 
+def held_out_texts() -> dict[str, str]:
+    """Every utterance of the repository's own held-out and development sets -> its file."""
+    from bot.nlu.data import examples_in
+
+    texts = {e.text: "tests/nlu/test_nlu.yml" for e in examples_in(PROJECT_DIR / "tests/nlu/test_nlu.yml")}
+    for name in ("tests/nlu/test_sections.yml", "tests/nlu/dev/sections.yml", "tests/nlu/test_facts.yml"):
+        data = yaml.safe_load((PROJECT_DIR / name).read_text())
+        items = data if isinstance(data, list) else [i for v in data.values() for i in v]
+        for item in items:
+            for field in ("text", "question", "first", "then"):
+                if isinstance(item.get(field), str):
+                    texts[item[field]] = name
+    return texts
+
+
+def test_no_held_out_utterance_is_in_the_training_data() -> None:
+    """A test or development utterance that is also trained on would flatter the figures."""
+    from bot.nlu.data import examples_under
+
+    trained = {e.text.strip().lower() for e in examples_under(PROJECT_DIR / "nlu")}
+    held_out = held_out_texts()
+    assert len(held_out) > 1000
+    leaked = [(f, t) for t, f in held_out.items() if t.strip().lower() in trained]
+    assert not leaked, leaked[:5]
+
+
 def test_env_example_lists_every_setting() -> None:
     from bot.settings import Settings
 

@@ -3,13 +3,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import shutil
 from collections.abc import Iterator
 
 import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
 
-from bot.i18n import Translator
+from bot.i18n import Translator, format_date
 from tests.botapi import BotAPIEmulator
 from tests.integration.conftest import RasaEndpoint
 from tests.integration.e2e.conftest import (
@@ -194,3 +195,61 @@ def test_subscribers_are_told_of_a_significant_update_and_can_stop(
     [stopped] = emu.wait_for(user.id, after=seen)
     assert plain(stopped).startswith("🔕")
     assert bot.query("SELECT COUNT(*) FROM subscriptions") == [(0,)]
+
+
+def test_a_new_fee_is_added_as_a_sourced_fact_and_the_bot_answers_with_it(
+    emu: BotAPIEmulator, bot: BotProcess, page: Page
+) -> None:
+    """The whole path with no file touched: a source and a fact added in the console, the fact
+    used in the three languages, published; the bot answers with the amount and the date the
+    article was checked."""
+    page.goto("/articles/language_exam")
+    page.click("summary:has-text('Add a source')")
+    source = page.locator("details:has(> summary:has-text('Add a source')) form")
+    source.locator("input[name=id]").fill("fee-order-2026")
+    source.locator("input[name=title]").fill("Order on the exam fee (test)")
+    source.locator("input[name=url]").fill("https://law.example/orders/exam-fee-2026")
+    source.locator("select[name=kind]").select_option("law")
+    source.locator("input[name=published]").fill("2026-10-01")
+    source.locator("button").click()
+    assert "Saved. The bot uses it" in page.inner_text("main"), page.inner_text("main")
+
+    page.click("summary:has-text('Add a fact')")
+    fact = page.locator("details#add-fact form")
+    fact.locator("input[name=key]").fill("exam_fee_test_2027")
+    fact.locator("input[name=value]").fill("4321")
+    fact.locator("select[name=kind]").select_option("number")
+    fact.locator("select[name=source]").select_option("fee-order-2026")
+    fact.locator("input[name=checked]").fill(dt.date.today().isoformat())
+    fact.locator("input[name=certain]").check()
+    fact.locator("textarea[name=claim]").fill("The exam fee in 2027 is 4,321 roubles (test).")
+    fact.locator("button").click()
+    assert "{{fact:exam_fee_test_2027}}" in page.inner_text("main")
+
+    sentences = {
+        "tg": "Нархи имтиҳон аз соли нав {{fact:exam_fee_test_2027}} рубл аст.",
+        "ru": "Экзамен с нового года стоит {{fact:exam_fee_test_2027}} рублей.",
+        "en": "From the new year the exam costs {{fact:exam_fee_test_2027}} roubles.",
+    }
+    for language, sentence in sentences.items():
+        body = page.locator(f"textarea[name=body_{language}]")
+        body.fill(sentence + "\n\n" + body.input_value())
+    page.click("button[value=publish]")
+    assert "Published. The bot answers with this text" in page.inner_text("main"), page.inner_text(
+        "main"
+    )
+
+    t = Translator("en")
+    user = emu.user("Exam taker", language_code="en")
+    choose_language(emu, user, "en")
+    seen = len(emu.received(user.id))
+    emu.send_text(user, "/start language_exam")
+    [answer] = emu.wait_for(user.id, after=seen)
+    assert "From the new year the exam costs 4,321 roubles." in plain(answer)
+    while t.pgettext("button", "Show more") in labels(answer):
+        seen = len(emu.received(user.id))
+        emu.press(user, t.pgettext("button", "Show more"))
+        [answer] = emu.wait_for(user.id, after=seen)
+    [(reviewed,)] = bot.query("SELECT last_reviewed FROM articles WHERE topic = 'language_exam'")
+    day = dt.date.fromisoformat(str(reviewed))
+    assert t.gettext("Checked {date}.", date=format_date(day, "en")) in plain(answer)

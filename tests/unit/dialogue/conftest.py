@@ -3,6 +3,7 @@ memory."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
@@ -11,10 +12,35 @@ import pytest
 
 from bot.dialogue import Dialogue
 from bot.dialogue.core import Articles
+from bot.kb.files import Contact, Phone, Source
+from bot.kb.section_choice import Phrase, SectionIndex
 from bot.kb.store import Answer
 from bot.nlu import NLUClient
 
-BODY = "**What to do**\n- Apply within 30 days.\n\n**Where to check**\n- мвд.рф"
+BODY = (
+    "**What to do** {#what_to_do}\n- Apply within 30 days.\n\n"
+    "**Monthly payment** {#payment}\n- Pay the advance every month, before the day it ends.\n\n"
+    "**Where to check** {#check}\n- мвд.рф"
+)
+#: Sub-questions of those sections (bot.kb.section_choice compares questions with them).
+PHRASES = [
+    Phrase("work_patent", "payment", text)
+    for text in ("how much is the monthly payment", "сколько платить за патент в месяц",
+                 "patent har moh chand pul")
+] + [
+    Phrase("work_patent", "check", text)
+    for text in ("where can I check my patent is valid", "где проверить патент")
+]  # fmt: skip
+#: With a section for Kazakhstan only.
+BODY_KZ = BODY + "\n\n**In Kazakhstan** {#kz country=kazakhstan}\n- A permit, not a patent."
+CHECKED = dt.date(2026, 11, 30)
+SOURCE = Source("law", "Federal Law 115-FZ", url="https://a.example/115", kind="law",
+                accessed=CHECKED)  # fmt: skip
+CONTACTS = (
+    Contact("emergency_russia", {"tg": "Ёрӣ", "ru": "Экстренные службы", "en": "Emergency"},
+            group="emergency", phones=(Phone("112"),), verified=True),
+    Contact("embassy", {"tg": "Сафорат", "ru": "Посольство", "en": "Embassy"}, group="embassy"),
+)  # fmt: skip
 MakeDialogue = Callable[..., Dialogue]
 
 
@@ -32,16 +58,34 @@ class FakeArticles:
         related = ("medical_exam_insurance", "language_exam") if topic == "work_patent" else ()
         title = {"work_patent": "Work patent", "emergency_help": "Call 112 now",
                  "entry_ban": "Entry ban"}[topic]  # fmt: skip
-        return Answer(topic, shown, title, BODY, related, topic == "emergency_help",
-                      None if shown == language else language)  # fmt: skip
+        body = BODY_KZ if topic == "work_patent" else BODY
+        return Answer(
+            topic, shown, title, body, related, topic == "emergency_help",
+            None if shown == language else language, sources=(SOURCE,),
+            last_reviewed=CHECKED, countries=("russia",) if topic == "entry_ban" else ("any",),
+        )  # fmt: skip
 
     async def search(self, text: str, limit: int = 3) -> list[str]:
         self.searches.append(text)
         return ["work_patent"] if "patent" in text else []
 
+    async def contacts(self) -> list[Contact]:
+        return list(CONTACTS)
 
-def fake_nlu(ranking: list[tuple[str, float]] | None = None, status: int = 200) -> NLUClient:
-    """An NLU client whose server answers every parse with ``ranking`` (or ``status``)."""
+    async def sections(self) -> SectionIndex:
+        """The real section index over these articles, with a few section phrases."""
+        articles = [(t, a.title, a.body) for t in ("work_patent", "emergency_help", "entry_ban")
+                    if (a := await self.article(t, "en")) is not None]  # fmt: skip
+        return SectionIndex(articles, PHRASES)
+
+
+def fake_nlu(
+    ranking: list[tuple[str, float]] | None = None,
+    status: int = 200,
+    entities: list[tuple[str, str]] | None = None,
+) -> NLUClient:
+    """An NLU client whose server answers every parse with ``ranking`` and ``entities``
+    (``(entity, value)`` pairs), or with ``status``."""
     ranking = ranking or []
 
     def handler(request: httpx.Request) -> httpx.Response:
@@ -50,6 +94,7 @@ def fake_nlu(ranking: list[tuple[str, float]] | None = None, status: int = 200) 
             "text": "x",
             "intent": {"name": top[0], "confidence": top[1]},
             "intent_ranking": [{"name": n, "confidence": c} for n, c in ranking],
+            "entities": [{"entity": e, "value": v} for e, v in entities or []],
         }
         return httpx.Response(status, json=body)
 
@@ -58,14 +103,16 @@ def fake_nlu(ranking: list[tuple[str, float]] | None = None, status: int = 200) 
 
 @pytest.fixture
 def make_dialogue() -> MakeDialogue:
-    """``make_dialogue(ranking, status=200, articles=None)``: a dialogue over a fake NLU that
-    ranks every message with ``ranking``, and ``FakeArticles`` (or ``articles``)."""
+    """``make_dialogue(ranking, status=200, articles=None, entities=None)``: a dialogue over a
+    fake NLU that ranks every message with ``ranking`` (and finds ``entities``), and
+    ``FakeArticles`` (or ``articles``)."""
 
     def make(
         ranking: list[tuple[str, float]] | None = None,
         status: int = 200,
         articles: Articles | None = None,
+        entities: list[tuple[str, str]] | None = None,
     ) -> Dialogue:
-        return Dialogue(fake_nlu(ranking, status), articles or FakeArticles())
+        return Dialogue(fake_nlu(ranking, status, entities), articles or FakeArticles())
 
     return make

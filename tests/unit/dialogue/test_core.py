@@ -10,17 +10,19 @@ from bot.dialogue.core import Action, HandOff, clean_text, split_parts
 from bot.dialogue.payloads import (
     ChooseLanguage,
     OpenCategory,
+    OpenContacts,
     OpenMenu,
     OpenTopic,
     Rate,
+    ShowSources,
     TalkToPerson,
     Vote,
     decode,
     encode,
 )
-from bot.i18n import LANGUAGES, Translator
+from bot.i18n import LANGUAGES, Translator, format_date
 from bot.topics import CATEGORIES, TOPICS
-from tests.unit.dialogue.conftest import MakeDialogue
+from tests.unit.dialogue.conftest import CHECKED, SOURCE, MakeDialogue
 
 EN = Translator("en")
 
@@ -35,14 +37,79 @@ async def test_answer_shows_the_article_related_topics_and_feedback(
     assert reply.text.startswith("**Work patent**")
     assert "Apply within 30 days." in reply.text
     assert reply.text.endswith(EN.gettext("Was this helpful?"))
+    checked = EN.gettext("Checked {date}.", date=format_date(CHECKED, "en"))
+    assert checked in reply.text
     assert reply.candidates == ("medical_exam_insurance", "language_exam")
     assert [c.payload for c in reply.choices] == [
         OpenTopic("medical_exam_insurance"),
         OpenTopic("language_exam"),
+        ShowSources("work_patent"),
         Vote("work_patent", helpful=True),
         Vote("work_patent", helpful=False),
         TalkToPerson(),
     ]
+    assert (reply.checked, reply.sources, reply.country) == (CHECKED, (SOURCE,), "russia")
+
+
+async def test_sources_say_where_an_answer_comes_from(make_dialogue: MakeDialogue) -> None:
+    reply = await make_dialogue().press(ShowSources("work_patent"), "tg")
+    t = Translator("tg")
+    assert reply.action is Action.SOURCES
+    assert reply.text.startswith(t.gettext("Sources of “{title}”:", title="Work patent"))
+    assert "[Federal Law 115-FZ](https://a.example/115)" in reply.text
+    assert t.gettext("read {date}", date=format_date(CHECKED, "tg")) in reply.text
+    assert (await make_dialogue().press(ShowSources("education"), "tg")).text == (
+        make_dialogue().expired("tg").text
+    )  # no such article: nothing to list
+
+
+async def test_the_country_named_picks_its_rules_and_is_remembered(
+    make_dialogue: MakeDialogue,
+) -> None:
+    conversation = Conversation()
+    russia = await make_dialogue([("work_patent", 0.9)]).respond("патент", "en", "tg", conversation)
+    assert "A permit, not a patent." not in russia.text
+    kazakhstan = make_dialogue([("work_patent", 0.9)], entities=[("country", "kazakhstan")])
+    reply = await kazakhstan.respond("patent in Kazakhstan", "en", "tg", conversation)
+    assert "A permit, not a patent." in reply.text
+    assert (conversation.country, reply.country) == ("kazakhstan", "kazakhstan")
+    later = await make_dialogue([("work_patent", 0.9)]).respond(
+        "how much?", "en", "tg", conversation
+    )
+    assert "A permit, not a patent." in later.text  # remembered
+    almaty = make_dialogue([("work_patent", 0.9)], entities=[("city", "moscow")])
+    await almaty.respond("patent in Moscow", "en", "tg", conversation)
+    assert conversation.country == "russia"
+
+
+async def test_a_russia_only_answer_read_about_kazakhstan_says_so(
+    make_dialogue: MakeDialogue,
+) -> None:
+    d = make_dialogue([("entry_ban", 0.9)], entities=[("country", "kazakhstan")])
+    reply = await d.respond("ban in Kazakhstan", "en", "tg", Conversation())
+    note = EN.gettext(
+        "This answer is about Russia; the rules in {country} differ. An MRC operator can "
+        "help: tap “Talk to a person”.",
+        country=EN.gettext("Kazakhstan"),
+    )
+    assert note in reply.text
+
+
+async def test_contacts_list_only_verified_details(make_dialogue: MakeDialogue) -> None:
+    reply = await make_dialogue().press(OpenContacts(), "ru")
+    t = Translator("ru")
+    assert reply.action is Action.CONTACTS
+    assert "**Экстренные службы**\n📞 112" in reply.text
+    assert "Посольство" not in reply.text
+    assert (
+        t.gettext(
+            "Other contacts (the MRC's office, embassies and consulates) are being checked: ask us "
+            "with “Talk to a person” and we will give them to you."
+        )
+        in reply.text
+    )
+    menu = await make_dialogue().press(OpenMenu(), "ru")
+    assert OpenContacts() in [c.payload for c in menu.choices]
 
 
 async def test_a_missing_translation_falls_back_with_a_note(make_dialogue: MakeDialogue) -> None:
@@ -182,7 +249,8 @@ async def test_menu_goes_down_to_articles_and_back(make_dialogue: MakeDialogue) 
     assert menu.text == Translator("ru").gettext("Choose a subject:")
     categories = [c.payload for c in menu.choices if isinstance(c.payload, OpenCategory)]
     assert categories == [OpenCategory(key, in_place=True) for key in CATEGORIES]
-    assert menu.choices[-1].payload == TalkToPerson()
+    assert menu.choices[-2:] == (menu.choices[-2], menu.choices[-1])
+    assert [c.payload for c in menu.choices[-2:]] == [OpenContacts(), TalkToPerson()]
     listed = [t for key in CATEGORIES for t in CATEGORIES[key][1]]
     assert sorted(listed) == sorted(TOPICS)  # every topic is in exactly one category
     legal = await d.press(OpenCategory("legal", in_place=True), "en")

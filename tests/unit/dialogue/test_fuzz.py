@@ -12,6 +12,7 @@ from bot.dialogue import Conversation
 from bot.dialogue.core import Reply
 from bot.dialogue.payloads import decode, encode
 from bot.dialogue.render import to_telegram_html
+from bot.kb.section_choice import SectionIndex
 from bot.kb.store import Answer
 from bot.telegram.send import MAX_TEXT, split_html, visible_length
 from bot.topics import INTENTS
@@ -95,6 +96,9 @@ def test_any_article_markdown_renders_to_valid_telegram_html(
 
         async def search(self, text: str, limit: int = 3) -> list[str]:
             return []
+
+        async def sections(self) -> SectionIndex:
+            return SectionIndex([("work_patent", title, body or "-")])
 
     d = make_dialogue([("work_patent", 0.95)], articles=Articles())
     reply = asyncio.run(d.respond("patent", "en", Conversation()))

@@ -11,6 +11,7 @@ from bot.dialogue.payloads import (
     ExportData,
     OpenCategory,
     OpenMenu,
+    OpenSection,
     OpenTopic,
     Payload,
     Rate,
@@ -33,8 +34,11 @@ EVERY_KIND: list[Payload] = [
     OpenTopic("work_patent"),
     ShowMore("work_patent", 0),
     ShowMore("medical_exam_insurance", 99),
+    ShowMore("work_patent", 1, "payment"),
+    OpenSection("work_patent", "payment"),
     Vote("entry_ban", helpful=True),
     Vote("entry_ban", helpful=False),
+    Vote("entry_ban", helpful=False, section="register_check"),
     ChooseLanguage("tg"),
     TalkToPerson(),
     Subscribe("citizenship_foreign"),
@@ -57,8 +61,10 @@ def test_every_payload_round_trips(payload: Payload) -> None:
 
 def test_every_topic_category_and_language_fits() -> None:
     for topic in TOPICS:
+        longest = "s" * 31  # the longest section key an article may use
         for payload in (OpenTopic(topic), ShowMore(topic, 99), Vote(topic, helpful=False),
-                        Subscribe(topic), Unsubscribe(topic)):  # fmt: skip
+                        Subscribe(topic), Unsubscribe(topic), OpenSection(topic, longest),
+                        ShowMore(topic, 99, longest), Vote(topic, False, longest)):  # fmt: skip
             assert decode(encode(payload)) == payload
     for key in CATEGORIES:
         assert decode(encode(OpenCategory(key, in_place=True))) == OpenCategory(key, True)
@@ -92,6 +98,11 @@ def test_the_text_forms_of_buttons_already_sent_keep_working() -> None:
         "unsub:nope", "rate:0:5", "rate:12:6", "rate:12:0", "rate:-1:3", "rate:abc:3",
         "rate:12", "rate:1234567890123:5", "del:maybe", "del:yes:now", "data:import", "data",
         "работа", "topic:work_patent ", " menu", "menu\x00", "\ufefftopic:work_patent",
+        "sec:work_patent", "sec:work_patent:", "sec:work_patent:Pay", "sec:nope:payment",
+        "sec:work_patent:pay-ment", "sec:work_patent:" + "s" * 32, "sec:work_patent:a:b",
+        "more:work_patent:1:", "more:work_patent:1:a:b", "more:work_patent:1:Bad",
+        "fb:work_patent:up:", "fb:work_patent:up:x:y", "fb:work_patent:maybe:payment",
+        "sec:work_patent:1payment",
     ],
 )  # fmt: skip
 def test_forged_or_stale_payloads_are_refused(forged: str) -> None:

@@ -10,7 +10,7 @@ import pytest
 from telegram.error import NetworkError, TimedOut
 
 from bot.dialogue import Choice
-from bot.dialogue.payloads import OpenTopic, TalkToPerson
+from bot.dialogue.payloads import OpenSection, OpenTopic, TalkToPerson, Vote
 from bot.dialogue.render import to_telegram_html
 from bot.telegram.send import _retrying, keyboard, may_have_arrived, split_html, visible_length
 
@@ -80,6 +80,20 @@ def test_keyboard_encodes_each_payload_one_button_a_row() -> None:
     data = [[b.callback_data for b in row] for row in markup.inline_keyboard]
     assert data == [["topic:work_patent"], ["human"]]
     assert keyboard(()) is None
+
+
+def test_votes_share_a_row_and_sections_go_two_to_a_row() -> None:
+    choices = (
+        Choice("whole", OpenTopic("work_patent")),
+        *(Choice(k, OpenSection("work_patent", k), row="sections") for k in ("a1", "b2", "c3")),
+        Choice("👍", Vote("work_patent", True), row="vote"),
+        Choice("👎", Vote("work_patent", False), row="vote"),
+        Choice("person", TalkToPerson()),
+    )
+    markup = keyboard(choices)
+    assert markup is not None
+    shape = [[b.text for b in row] for row in markup.inline_keyboard]
+    assert shape == [["whole"], ["a1", "b2"], ["c3"], ["👍", "👎"], ["person"]]
 
 
 def _timed_out(cause: Exception) -> TimedOut:

@@ -1,0 +1,248 @@
+"""Which section of an article answers a question (issue 14).
+
+The NLU recognises the topic; this module picks, inside that topic, the section that answers
+the question, or none (a general question gets the overview). It compares the question with
+two things per section, after the shared normalisation that makes Tajik in Cyrillic, without
+its special letters and in Latin letters meet (``nlu_components.normalize``):
+
+- the section's **phrases**: sub-questions the section answers (``nlu/sections/<topic>.yml``,
+  ``metadata: section: <key>``, plus phrases staff add in the console);
+- the section's **text** in tg, ru and en (its heading counts three times).
+
+Both are character n-gram TF-IDF vectors (n-grams survive typos and Tajik suffixes); a
+section's score is a weighted sum of its best phrase similarity and its text similarity. The
+weights, the n-gram sizes and the threshold between "a section" and "the overview" were chosen
+on the development split ``tests/nlu/dev/sections.yml`` (``mrc kb tune-sections``), never on the
+held-out test set; docs/nlu.md gives the figures.
+
+Sections with a country are candidates only for someone asking about that country (Russia when
+no country is known), as in :func:`bot.kb.markup.for_country`.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from bot.kb.markup import OVERVIEW, PLACEHOLDER, display, sections
+from nlu_components.normalize import normalize
+
+#: Weight of the best phrase similarity (the text similarity gets the rest).
+PHRASE_WEIGHT = 0.5
+#: Below this score the question is taken as general: the overview is shown.
+MIN_SECTION_SCORE = 0.05
+#: Added to the overview's score: a question must match a section clearly better than the
+#: article's title and overview to be answered with that section.
+OVERVIEW_BIAS = 0.03
+#: Character n-gram sizes (inside words padded with spaces).
+NGRAMS = (3, 4, 5, 6)
+#: Heading words count this many times in a section's text.
+HEADING_WEIGHT = 3
+
+#: Words that ask for information without saying which ("tell me about", "маълумот диҳед",
+#: "что такое"). A question with nothing else in it but the topic's own name is general.
+REQUEST_WORDS = """
+    расскажи расскажите рассказать информация информацию инфо инфа про такое хочу знать узнать
+    подробно подробнее вопрос вопросы объясни объясните тема теме нужна нужно
+    бораи маълумот маълумоти диҳед диҳ дай диҳанд медиҳед медиҳӣ гап зан гӯед гӯ чист чист?
+    ҳақида лозим мехоҳам донам донистан фаҳмонед фаҳмон савол саволҳо мавзӯъ
+    tell about info information what explain know want please questions question topic
+    the and for
+"""
+_ENTITY = re.compile(r"\[([^\]]+)\](?:\{[^}]*\}|\([^)]*\))")
+Vector = dict[str, float]
+
+
+def features(text: str) -> Counter[str]:
+    """The normalised text's character n-grams and whole words (numbers included)."""
+    counts: Counter[str] = Counter()
+    for word in normalize(text).split():
+        counts[f"w:{word}"] += 1
+        padded = f" {word} "
+        for n in NGRAMS:
+            if len(padded) >= n:
+                counts.update(padded[i : i + n] for i in range(len(padded) - n + 1))
+    return counts
+
+
+def _unit(counts: Counter[str], idf: dict[str, float]) -> Vector:
+    vector = {g: (1 + math.log(c)) * idf.get(g, 0.0) for g, c in counts.items()}
+    norm = math.sqrt(sum(v * v for v in vector.values()))
+    return {g: v / norm for g, v in vector.items()} if norm else {}
+
+
+def _cosine(a: Vector, b: Vector) -> float:
+    if len(a) > len(b):
+        a, b = b, a
+    return sum(v * b.get(g, 0.0) for g, v in a.items())
+
+
+@dataclass(frozen=True, slots=True)
+class Phrase:
+    """A sub-question a section answers."""
+
+    topic: str
+    section: str
+    text: str
+
+
+@dataclass
+class _Section:
+    key: str
+    country: str | None
+    text: list[str] = field(default_factory=list)
+    phrases: list[str] = field(default_factory=list)
+    text_vector: Vector = field(default_factory=dict)
+    phrase_vectors: list[Vector] = field(default_factory=list)
+
+
+@dataclass(frozen=True, slots=True)
+class Choice:
+    """The section chosen for a question, with its score and the runner-up's."""
+
+    section: str | None
+    score: float
+    scores: tuple[tuple[str, float], ...] = ()
+
+
+class SectionIndex:
+    """The sections of every topic, ready to be compared with questions."""
+
+    def __init__(
+        self,
+        articles: Iterable[tuple[str, str, str]],
+        phrases: Iterable[Phrase] = (),
+        phrase_weight: float | None = None,
+        threshold: float | None = None,
+        overview_bias: float | None = None,
+        names: Iterable[tuple[str, str]] = (),
+    ) -> None:
+        """``articles``: ``(topic, title, body)`` of every published translation; ``names``:
+        ``(topic, name)``, other names of a topic (its menu button in each language). The
+        weights default to the module's tuned constants."""
+        self.phrase_weight = PHRASE_WEIGHT if phrase_weight is None else phrase_weight
+        self.threshold = MIN_SECTION_SCORE if threshold is None else threshold
+        self.overview_bias = OVERVIEW_BIAS if overview_bias is None else overview_bias
+        self._topics: dict[str, dict[str, _Section]] = defaultdict(dict)
+        self._names: dict[str, set[str]] = defaultdict(set)
+        for topic, name in names:
+            self._names[topic].update(w for w in normalize(name).split() if len(w) >= 4)
+        for topic, title, body in articles:
+            self._names[topic].update(w for w in normalize(title).split() if len(w) >= 4)
+            overview = self._topics[topic].setdefault(OVERVIEW, _Section(OVERVIEW, None))
+            overview.text.append(" ".join([title] * HEADING_WEIGHT))
+            for part in sections(body):
+                entry = self._topics[topic].setdefault(part.key, _Section(part.key, part.country))
+                plain = PLACEHOLDER.sub(" ", display(part.text))
+                heading = PLACEHOLDER.sub(" ", part.title)
+                entry.text.append(" ".join([heading] * (HEADING_WEIGHT - 1) + [plain]))
+        for phrase in phrases:
+            entry = self._topics.get(phrase.topic, {}).get(phrase.section)
+            if entry is not None:  # a phrase of a section no article has any more is ignored
+                entry.phrases.append(phrase.text)
+        self._build()
+
+    def _build(self) -> None:
+        documents: list[Counter[str]] = []
+        counted: dict[int, Counter[str]] = {}
+        for entries in self._topics.values():
+            for entry in entries.values():
+                for text in (" ".join(entry.text), *entry.phrases):
+                    counted[id(text)] = features(text)
+                    documents.append(counted[id(text)])
+        df: Counter[str] = Counter()
+        for doc in documents:
+            df.update(doc.keys())
+        n = max(len(documents), 1)
+        self._idf = {g: math.log((1 + n) / (1 + d)) + 1 for g, d in df.items()}
+        for entries in self._topics.values():
+            for entry in entries.values():
+                entry.text_vector = _unit(features(" ".join(entry.text)), self._idf)
+                entry.phrase_vectors = [_unit(features(p), self._idf) for p in entry.phrases]
+
+    def general(self, topic: str, question: str) -> bool:
+        """Whether ``question`` names only the topic (its title's words) and asks for
+        information: "tell me about the patent", "регистратсия", "что такое запрет на въезд"."""
+        names = self._names.get(topic, set())
+        for word in normalize(question).split():
+            if len(word) < 4 or word in _REQUEST:
+                continue
+            if word.isdigit() or not any(_same_stem(word, name) for name in names):
+                return False
+        return True
+
+    def keys(self, topic: str) -> list[str]:
+        """The topic's section keys, in article order (the overview excluded)."""
+        return [k for k in self._topics.get(topic, {}) if k != OVERVIEW]
+
+    def country_of(self, topic: str, section: str) -> str | None:
+        entry = self._topics.get(topic, {}).get(section)
+        return entry.country if entry else None
+
+    def sections_for(self, topic: str, country: str | None) -> list[str]:
+        """The topic's sections someone asking about ``country`` (else Russia) may be shown."""
+        wanted = country or "russia"
+        return [k for k, e in self._topics.get(topic, {}).items() if e.country in (None, wanted)]
+
+    def scores(self, topic: str, question: str, country: str | None = None) -> list[tuple[str, float]]:
+        """Every candidate section of ``topic`` with its score, best first."""
+        query = _unit(features(question), self._idf)
+        if not query:
+            return []
+        ranked = []
+        for key in self.sections_for(topic, country):
+            entry = self._topics[topic][key]
+            text = _cosine(query, entry.text_vector)
+            phrase = max((_cosine(query, v) for v in entry.phrase_vectors), default=text)
+            score = self.phrase_weight * phrase + (1 - self.phrase_weight) * text
+            ranked.append((key, score + self.overview_bias if key == OVERVIEW else score))
+        ranked.sort(key=lambda kv: kv[1], reverse=True)
+        return ranked
+
+    def choose(self, topic: str, question: str, country: str | None = None) -> Choice:
+        """The section that answers ``question`` inside ``topic``, or none (the overview)."""
+        if self.general(topic, question):
+            return Choice(None, 0.0)
+        ranked = self.scores(topic, question, country)
+        if not ranked or ranked[0][0] == OVERVIEW or ranked[0][1] < self.threshold:
+            return Choice(None, ranked[0][1] if ranked else 0.0, tuple(ranked[:3]))
+        return Choice(ranked[0][0], ranked[0][1], tuple(ranked[:3]))
+
+
+_REQUEST = frozenset(normalize(REQUEST_WORDS).split())
+#: Two words share a stem when they agree on this many first letters (Tajik and Russian add
+#: endings: патент, патентро, патента).
+STEM = 5
+
+
+def _same_stem(word: str, name: str) -> bool:
+    n = min(len(word), len(name), STEM)
+    return n >= 4 and word[:n] == name[:n]
+
+
+def phrases_in(path: Path) -> list[Phrase]:
+    """The section phrases of one Rasa NLU file (blocks with ``metadata: section:``)."""
+    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    found = []
+    for block in data.get("nlu") or []:
+        section = (block.get("metadata") or {}).get("section")
+        if "intent" not in block or not section:
+            continue
+        for line in str(block.get("examples", "")).splitlines():
+            if line.strip().startswith("- "):
+                text = _ENTITY.sub(r"\1", line.strip()[2:]).strip()
+                found.append(Phrase(block["intent"], str(section), text))
+    return found
+
+
+def phrases_under(folder: Path) -> list[Phrase]:
+    """Every section phrase in the NLU files under ``folder`` (``nlu/sections``)."""
+    if not folder.is_dir():
+        return []
+    return [p for path in sorted(folder.rglob("*.yml")) for p in phrases_in(path)]

@@ -1,0 +1,233 @@
+"""``mrc kb eval`` (sections) and ``mrc kb tune-sections``: is a specific question answered with
+the section that answers it, a general one with the overview, a follow-up in context?
+
+The sets (``tests/nlu/test_sections.yml`` held out, evaluation only; ``tests/nlu/dev/
+sections.yml`` for tuning) hold specific questions labelled with topic and section, general
+questions labelled with a topic, and two-turn follow-ups. Every question goes through the NLU
+server and the dialogue as on Telegram, in a new conversation (a follow-up in the conversation
+its first turn left). Reported: the right section first (topic and section right), follow-ups
+right, topic accuracy per form of writing, and how often a general question gets the overview.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+from collections import defaultdict
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from bot import PROJECT_DIR
+from bot.dialogue import Conversation, Dialogue, Reply
+from bot.dialogue import core as policy
+from bot.kb import section_choice
+from bot.nlu import NLUResult
+
+SECTIONS_TEST = PROJECT_DIR / "tests" / "nlu" / "test_sections.yml"
+SECTIONS_DEV = PROJECT_DIR / "tests" / "nlu" / "dev" / "sections.yml"
+#: Targets of issue 14.
+SECTION_TARGET = 0.85
+FOLLOW_UP_TARGET = 0.85
+
+
+@dataclass(frozen=True)
+class Question:
+    text: str
+    form: str
+    topic: str
+    section: str | None = None
+    country: str | None = None
+
+
+@dataclass(frozen=True)
+class FollowUp:
+    first: str
+    first_form: str
+    then: str
+    form: str
+    topic: str
+    section: str
+    country: str | None = None
+
+
+@dataclass
+class SectionSet:
+    questions: list[Question] = field(default_factory=list)
+    general: list[Question] = field(default_factory=list)
+    followups: list[FollowUp] = field(default_factory=list)
+
+
+def load(path: Path) -> SectionSet:
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    return SectionSet(
+        [Question(**q) for q in data.get("questions") or []],
+        [Question(**q) for q in data.get("general") or []],
+        [FollowUp(**f) for f in data.get("followups") or []],
+    )
+
+
+def _share(values: list[bool]) -> float:
+    return sum(values) / len(values) if values else 0.0
+
+
+def _by(rows: list[dict[str, Any]], key: str, value: str) -> dict[str, float]:
+    groups: dict[str, list[bool]] = defaultdict(list)
+    for row in rows:
+        groups[row[key]].append(row[value])
+    return {k: _share(v) for k, v in sorted(groups.items())}
+
+
+def _row(text: str, form: str, topic: str, section: str | None, reply: Reply) -> dict[str, Any]:
+    return {
+        "text": text, "form": form, "topic": topic, "section": section,
+        "answered_topic": reply.article, "answered_section": reply.section,
+        "country": reply.country, "action": reply.action.value,
+        "topic_right": reply.article == topic,
+        "right": reply.article == topic and reply.section == section,
+    }  # fmt: skip
+
+
+async def evaluate_sections(
+    dialogue: Dialogue, data: SectionSet, fallback: str = "tg"
+) -> dict[str, Any]:
+    """Ask every question (eight at a time); the figures."""
+    semaphore = asyncio.Semaphore(8)
+
+    async def ask(q: Question) -> dict[str, Any]:
+        async with semaphore:
+            reply = await dialogue.respond(q.text, None, fallback, Conversation())
+        row = _row(q.text, q.form, q.topic, q.section, reply)
+        row["country_right"] = q.country is None or reply.country == q.country
+        return row
+
+    async def follow(f: FollowUp) -> dict[str, Any]:
+        conversation = Conversation()
+        async with semaphore:
+            await dialogue.respond(f.first, None, fallback, conversation)
+            reply = await dialogue.respond(f.then, None, fallback, conversation)
+        row = _row(f"{f.first} → {f.then}", f.form, f.topic, f.section, reply)
+        row["country_right"] = f.country is None or reply.country == f.country
+        row["right"] = row["right"] and row["country_right"]
+        return row
+
+    specific = list(await asyncio.gather(*(ask(q) for q in data.questions)))
+    general = list(await asyncio.gather(*(ask(q) for q in data.general)))
+    followups = list(await asyncio.gather(*(follow(f) for f in data.followups)))
+    for row in general:
+        row["right"] = row["topic_right"] and row["answered_section"] is None
+    asked = specific + general
+    return {
+        "questions": len(specific), "general": len(general), "followups": len(followups),
+        "section_right": _share([r["right"] for r in specific]),
+        "section_right_when_topic_right": _share(
+            [r["right"] for r in specific if r["topic_right"]]
+        ),
+        "followup_right": _share([r["right"] for r in followups]),
+        "general_overview": _share([r["right"] for r in general]),
+        "topic_right": _share([r["topic_right"] for r in asked]),
+        "topic_per_form": _by(asked, "form", "topic_right"),
+        "section_per_form": _by(specific, "form", "right"),
+        "followup_per_form": _by(followups, "form", "right"),
+        "section_per_topic": _by(specific, "topic", "right"),
+        "country_right": _share([r["country_right"] for r in specific + followups]),
+        "misses": [r for r in specific + general + followups if not r["right"]],
+        "targets": {"section_right": SECTION_TARGET, "followup_right": FOLLOW_UP_TARGET},
+        "date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
+    }  # fmt: skip
+
+
+def summary(result: dict[str, Any]) -> str:
+    return "\n".join([
+        f"{result['questions']} specific questions: right section first "
+        f"{result['section_right']:.3f} (target {SECTION_TARGET}; "
+        f"{result['section_right_when_topic_right']:.3f} when the topic was right)",
+        f"{result['followups']} follow-ups right: {result['followup_right']:.3f} "
+        f"(target {FOLLOW_UP_TARGET})",
+        f"{result['general']} general questions given the overview: "
+        f"{result['general_overview']:.3f}",
+        f"topic right {result['topic_right']:.3f}; per form: "
+        + ", ".join(f"{k} {v:.2f}" for k, v in result["topic_per_form"].items()),
+        "section right per form: "
+        + ", ".join(f"{k} {v:.2f}" for k, v in result["section_per_form"].items()),
+        "follow-ups right per form: "
+        + ", ".join(f"{k} {v:.2f}" for k, v in result["followup_per_form"].items()),
+    ])  # fmt: skip
+
+
+def write(result: dict[str, Any], reports: Path, name: str = "sections-eval") -> list[Path]:
+    import json
+
+    reports.mkdir(parents=True, exist_ok=True)
+    path = reports / f"{name}.json"
+    path.write_text(json.dumps(result, indent=2, ensure_ascii=False), encoding="utf-8")
+    markdown = reports / f"{name}.md"
+    misses = "\n".join(
+        f"| {m['form']} | {m['topic']}/{m['section']} | {m['answered_topic']}/"
+        f"{m['answered_section']} | {m['text']} |"
+        for m in result["misses"]
+    )
+    markdown.write_text(
+        "# Sections and follow-ups\n\n" + summary(result).replace("\n", "\n\n")
+        + "\n\n## Misses\n\n| form | expected | answered | question |\n|---|---|---|---|\n"
+        + misses + "\n",
+        encoding="utf-8",
+    )  # fmt: skip
+    return [path, markdown]
+
+
+class CachingNLU:
+    """The NLU client with each text parsed once (tuning asks the same texts many times)."""
+
+    def __init__(self, nlu: Any) -> None:
+        self.nlu = nlu
+        self._seen: dict[str, NLUResult] = {}
+
+    async def parse(self, text: str) -> NLUResult:
+        if text not in self._seen:
+            self._seen[text] = await self.nlu.parse(text)
+        return self._seen[text]
+
+
+#: The grid ``mrc kb tune-sections`` searches (module constant -> values).
+GRID: dict[tuple[Any, str], list[float]] = {
+    (section_choice, "PHRASE_WEIGHT"): [0.4, 0.5, 0.6, 0.7],
+    (section_choice, "OVERVIEW_BIAS"): [0.0, 0.02, 0.04, 0.06],
+    (policy, "FOLLOW_UP_MIN_SCORE"): [0.1, 0.15, 0.2, 0.25, 0.3],
+}
+
+
+@contextmanager
+def _setting(values: dict[tuple[Any, str], float]) -> Iterator[None]:
+    saved = {key: getattr(*key) for key in values}
+    for (module, name), value in values.items():
+        setattr(module, name, value)
+    try:
+        yield
+    finally:
+        for (module, name), value in saved.items():
+            setattr(module, name, value)
+
+
+async def tune(
+    make_dialogue: Callable[[], Dialogue], data: SectionSet
+) -> list[tuple[dict[str, float], dict[str, float]]]:
+    """Every point of :data:`GRID` on the development split: the settings and the figures
+    (section right, follow-ups right, general given the overview), best first."""
+    results = []
+    keys = list(GRID)
+    for point in itertools.product(*GRID.values()):
+        values = dict(zip(keys, point, strict=True))
+        with _setting(values):
+            figures = await evaluate_sections(make_dialogue(), data)
+        named = {name: value for (_, name), value in values.items()}
+        scores = {k: figures[k] for k in ("section_right", "followup_right", "general_overview")}
+        results.append((named, scores))
+    results.sort(key=lambda r: -(r[1]["section_right"] + r[1]["followup_right"]
+                                 + 0.5 * r[1]["general_overview"]))  # fmt: skip
+    return results

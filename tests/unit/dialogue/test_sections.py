@@ -1,0 +1,169 @@
+"""Sections as answers and follow-ups in context (issue 14), with a fake NLU that understands
+each text its own way, the in-memory articles and the real section index over them."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import httpx
+
+from bot.dialogue import Conversation, Dialogue
+from bot.dialogue.core import Action
+from bot.dialogue.payloads import OpenSection, OpenTopic, ShowMore, Vote
+from bot.i18n import Translator
+from bot.kb.section_choice import SectionIndex
+from bot.kb.store import Answer
+from bot.nlu import NLUClient
+from tests.unit.dialogue.conftest import FakeArticles
+
+EN = Translator("en")
+Understood = tuple[list[tuple[str, float]], list[tuple[str, str]]]
+
+
+def nlu_by_text(answers: dict[str, Understood]) -> NLUClient:
+    """A fake NLU: each text gets its ``(ranking, entities)``; others are not understood."""
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        text = json.loads(request.content)["text"]
+        ranking, entities = answers.get(text, ([], []))
+        top = ranking[0] if ranking else ("nlu_fallback", 0.0)
+        body: dict[str, Any] = {
+            "text": text,
+            "intent": {"name": top[0], "confidence": top[1]},
+            "intent_ranking": [{"name": n, "confidence": c} for n, c in ranking],
+            "entities": [{"entity": e, "value": v} for e, v in entities],
+        }
+        return httpx.Response(200, json=body)
+
+    return NLUClient("http://nlu.test", transport=httpx.MockTransport(handler))
+
+
+PATENT = ([("work_patent", 0.93)], [])
+ANSWERS: dict[str, Understood] = {
+    "how much is the monthly payment for the patent": PATENT,
+    "tell me about the patent": PATENT,
+    "how much per month?": ([("out_of_scope", 0.7)], []),
+    "and in Kazakhstan?": ([("nlu_fallback", 0.3)], [("country", "kazakhstan")]),
+    "thanks": ([("thanks", 0.98)], []),
+    "how do I check whether I have an entry ban to Russia": ([("entry_ban", 0.95)], []),
+    "entry ban check?": ([("entry_ban", 0.9)], []),
+}
+
+
+def dialogue(articles: Any = None) -> Dialogue:
+    return Dialogue(nlu_by_text(ANSWERS), articles or FakeArticles())
+
+
+def labels(reply: Any) -> list[str]:
+    return [c.label for c in reply.choices]
+
+
+async def test_a_specific_question_gets_its_section_first() -> None:
+    reply = await dialogue().respond("how much is the monthly payment for the patent", "en")
+    assert (reply.action, reply.article, reply.section) == (Action.ANSWER, "work_patent", "payment")
+    assert reply.text.startswith("**Work patent**\n\n**Monthly payment**")
+    assert "Pay the advance every month" in reply.text
+    assert "Apply within 30 days." not in reply.text  # the rest is one tap away
+    payloads = [c.payload for c in reply.choices]
+    assert payloads[0] == OpenTopic("work_patent")
+    assert labels(reply)[0] == EN.pgettext("button", "📖 Whole article")
+    assert OpenSection("work_patent", "what_to_do") in payloads
+    assert OpenSection("work_patent", "check") in payloads
+    assert OpenSection("work_patent", "kz") not in payloads  # Kazakhstan's, not asked about
+    assert Vote("work_patent", False, "payment") in payloads  # 👎 says which section
+
+
+async def test_a_general_question_gets_the_article_from_its_beginning() -> None:
+    reply = await dialogue().respond("tell me about the patent", "en")
+    assert (reply.article, reply.section) == ("work_patent", None)
+    assert "Apply within 30 days." in reply.text
+    assert OpenTopic("work_patent") not in [c.payload for c in reply.choices]
+
+
+async def test_whole_article_and_other_sections_open_from_the_buttons() -> None:
+    d, conversation = dialogue(), Conversation()
+    await d.respond("how much is the monthly payment for the patent", "en", "tg", conversation)
+    whole = await d.press(OpenTopic("work_patent"), "en", conversation)
+    assert whole.section is None and "Apply within 30 days." in whole.text
+    other = await d.press(OpenSection("work_patent", "check"), "en", conversation)
+    assert other.section == "check" and "мвд.рф" in other.text
+    assert conversation.last_section == "check"
+    # A key the article does not have (an old button, a forged one): the whole article.
+    stale = await d.press(OpenSection("work_patent", "gone"), "en", conversation)
+    assert (stale.article, stale.section) == ("work_patent", None)
+
+
+async def test_a_short_follow_up_is_read_in_the_conversation_topic() -> None:
+    d, conversation = dialogue(), Conversation()
+    await d.respond("tell me about the patent", "en", "tg", conversation)
+    reply = await d.respond("how much per month?", "en", "tg", conversation)
+    assert (reply.action, reply.article, reply.section) == (Action.ANSWER, "work_patent", "payment")
+
+
+async def test_a_place_alone_asks_the_same_about_that_country() -> None:
+    d, conversation = dialogue(), Conversation()
+    await d.respond("how much is the monthly payment for the patent", "en", "tg", conversation)
+    reply = await d.respond("and in Kazakhstan?", "en", "tg", conversation)
+    assert (reply.article, reply.section, reply.country) == ("work_patent", "kz", "kazakhstan")
+    assert "A permit, not a patent." in reply.text
+
+
+async def test_thanks_and_new_questions_are_not_follow_ups() -> None:
+    d, conversation = dialogue(), Conversation()
+    await d.respond("tell me about the patent", "en", "tg", conversation)
+    assert (await d.respond("thanks", "en", "tg", conversation)).action is Action.SMALLTALK
+    full = await d.respond(
+        "how do I check whether I have an entry ban to Russia", "en", "tg", conversation
+    )
+    assert full.article == "entry_ban"
+    await d.respond("tell me about the patent", "en", "tg", conversation)
+    short = await d.respond("entry ban check?", "en", "tg", conversation)
+    assert short.article == "entry_ban"  # another topic, surely: a question of its own
+
+
+async def test_without_a_previous_answer_a_short_message_is_not_a_follow_up() -> None:
+    reply = await dialogue().respond("how much per month?", "en", "tg", Conversation())
+    assert reply.action is Action.OUT_OF_SCOPE
+
+
+class UrgentArticles(FakeArticles):
+    """An urgent article with its emergency numbers in the overview."""
+
+    BODY = ("Call 112 now.\n\n**If you are detained** {#detained}\n- Ask for an interpreter."
+            "\n\n**A relative is missing** {#missing}\n- Report it to the police.")  # fmt: skip
+
+    async def article(self, topic: str, language: str) -> Answer | None:
+        return Answer(topic, "en", "Emergency", self.BODY, (), True)
+
+    async def sections(self) -> SectionIndex:
+        return SectionIndex([("emergency_help", "Emergency", self.BODY)])
+
+
+async def test_an_urgent_section_keeps_the_emergency_numbers_first() -> None:
+    answers = {"my brother was detained, he needs an interpreter": ([("emergency_help", 0.9)], [])}
+    d = Dialogue(nlu_by_text(answers), UrgentArticles())
+    reply = await d.respond("my brother was detained, he needs an interpreter", "en")
+    assert reply.section == "detained" and reply.escalate
+    assert reply.text.index("Call 112 now.") < reply.text.index("Ask for an interpreter.")
+    assert "Report it to the police." not in reply.text
+
+
+async def test_a_long_section_comes_in_parts_that_stay_in_the_section() -> None:
+    class Long(FakeArticles):
+        BODY = "Intro.\n\n**Payment** {#payment}\n" + "\n".join(
+            f"- Line {i} about the monthly payment." for i in range(40)
+        )
+
+        async def article(self, topic: str, language: str) -> Answer | None:
+            return Answer(topic, "en", "Work patent", self.BODY, (), False)
+
+        async def sections(self) -> SectionIndex:
+            return SectionIndex([("work_patent", "Work patent", self.BODY)])
+
+    d = Dialogue(nlu_by_text(ANSWERS), Long(), part_chars=400)
+    first = await d.respond("how much is the monthly payment for the patent", "en")
+    more = next(c.payload for c in first.choices if isinstance(c.payload, ShowMore))
+    assert more == ShowMore("work_patent", 1, "payment")
+    second = await d.press(more, "en")
+    assert second.section == "payment" and "(2/" in second.text and "Intro." not in second.text
