@@ -36,6 +36,15 @@ MESSAGES = [
     "где консульство в Екатеринбурге",
 ]
 REQUESTS = 400
+#: Specific questions and follow-ups (written for the benchmark; not from any test set).
+SPECIFIC = [
+    "патент дар Маскав моҳе чанд пул аст",
+    "opozdal s oplatoi patenta na 3 dnya chto delat",
+    "how long can police keep me at the station",
+    "штраф за регистрацию сколько",
+    "а в Казахстане?",
+    "чанд пул?",
+]
 
 
 def _percentiles(samples: list[float]) -> dict[str, float]:
@@ -113,6 +122,46 @@ async def _jsonl_batch(url: str, token: str) -> dict[str, float]:
     }
 
 
+async def _section_overhead(nlu: NLUClient, db: Database) -> dict[str, dict[str, float]]:
+    """What choosing the section (and reading a follow-up in context) adds to a reply: the
+    dialogue over answers the NLU already gave (cached), with the section index and without
+    it (articles shown whole), and the index's choice alone."""
+    from bot.dialogue import Conversation
+    from bot.kb.section_eval import CachingNLU
+
+    class Whole(KnowledgeBase):
+        async def sections(self) -> None:  # type: ignore[override]
+            return None
+
+    cached = CachingNLU(nlu)
+    texts = MESSAGES + SPECIFIC
+    for text in texts:
+        await cached.parse(text)
+    sections, whole = Dialogue(cached, KnowledgeBase(db)), Dialogue(cached, Whole(db))  # type: ignore[arg-type]
+    index = await sections.articles.sections()  # type: ignore[attr-defined]
+    results = {}
+    for name, dialogue in (("with_sections", sections), ("articles_whole", whole)):
+        samples = []
+        conversation = Conversation()
+        for i in range(REQUESTS):
+            start = time.perf_counter()
+            await dialogue.respond(texts[i % len(texts)], "tg", conversation=conversation)
+            samples.append(time.perf_counter() - start)
+        results[f"dialogue_own_{name}"] = _percentiles(samples)
+    samples = []
+    for i in range(REQUESTS):
+        start = time.perf_counter()
+        index.choose("work_patent", texts[i % len(texts)])
+        samples.append(time.perf_counter() - start)
+    results["section_choice_alone"] = _percentiles(samples)
+    added = {
+        k: results["dialogue_own_with_sections"][k] - results["dialogue_own_articles_whole"][k]
+        for k in ("p50_ms", "p95_ms", "p99_ms")
+    }
+    results["section_added_latency"] = added
+    return results
+
+
 def _kb_search_1000() -> dict[str, float]:
     """Knowledge-base search latency with 1,000 articles: the 20 real ones in tg, ru and en,
     each copied 50 times with its paragraphs in another order (as many words as real ones)."""
@@ -156,6 +205,7 @@ async def main() -> None:
                 await prepare_database(settings, db)
                 dialogue = Dialogue(nlu, KnowledgeBase(db))
                 results.update(await _run_dialogue(nlu, dialogue))
+                results.update(await _section_overhead(nlu, db))
                 await db.dispose()
         jsonl = await _jsonl_batch(server.url, token)
         results["mrc_ask_jsonl"] = {"throughput_per_s": jsonl["throughput_per_s"]}
@@ -203,6 +253,11 @@ async def main() -> None:
         "the dialogue's own overhead over the bare NLU parse (p50): "
         f"{results['bot_overhead_over_nlu']['sequential_p50_pct']:.0f} % sequential, "
         f"{results['bot_overhead_over_nlu']['8_clients_p50_pct']:.0f} % with 8 clients"
+    )
+    added = results["section_added_latency"]
+    print(
+        "what choosing the section adds to the dialogue (target p95 <= 10 ms): "
+        f"p50 {added['p50_ms']:.1f} ms, p95 {added['p95_ms']:.1f} ms"
     )
     reports = PROJECT_DIR / "reports"
     reports.mkdir(exist_ok=True)

@@ -330,9 +330,7 @@ def build_parser() -> argparse.ArgumentParser:
     upgrade.add_argument("revision", nargs="?", default="head")
 
     kb = sub.add_parser("kb", help="the knowledge base")
-    kb.add_argument(
-        "action", choices=("validate", "import", "export", "eval", "tune-sections")
-    )
+    kb.add_argument("action", choices=("validate", "import", "export", "eval", "tune-sections"))
     kb.add_argument("--force", action="store_true", help="import: overwrite staff edits")
     kb.add_argument(
         "--dev", action="store_true", help="eval: the sections' development split (tuning)"

@@ -107,8 +107,12 @@ async def export_user_data(session: AsyncSession, user_id: int) -> dict[str, Any
             for m in messages
         ],
         "feedback": [
-            {"at": f.created_at.isoformat(), "topic": f.topic, "section": f.section,
-             "helpful": f.helpful}  # fmt: skip
+            {
+                "at": f.created_at.isoformat(),
+                "topic": f.topic,
+                "section": f.section,
+                "helpful": f.helpful,
+            }
             for f in feedback
         ],
         "following": list(followed),

@@ -11,8 +11,14 @@ from datetime import datetime
 from sqlalchemy import and_, exists, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.db.models import Article, ArticleTranslation, Feedback, InboxDecision, Message
-from bot.db.models import TrainingPhrase
+from bot.db.models import (
+    Article,
+    ArticleTranslation,
+    Feedback,
+    InboxDecision,
+    Message,
+    TrainingPhrase,
+)
 from bot.i18n import N_
 from bot.kb.markup import OVERVIEW, sections
 
@@ -142,7 +148,7 @@ async def section_titles(session: AsyncSession, language: str) -> dict[str, dict
         .where(ArticleTranslation.status == "published")
     )
     titles: dict[str, dict[str, str]] = {}
-    for topic, lang, body in sorted(rows, key=lambda r: r[1] != language):
+    for topic, _language, body in sorted(rows, key=lambda r: r[1] != language):
         for part in sections(body):
             if part.key != OVERVIEW:
                 titles.setdefault(topic, {}).setdefault(part.key, part.title)

@@ -10,12 +10,12 @@ import html
 from collections.abc import Sequence
 from datetime import datetime
 
-from babel.dates import format_datetime, format_timedelta
+from babel.dates import format_timedelta
 
 from bot.db.base import utcnow
 from bot.db.models import Message, Ticket
 from bot.escalation.hours import OfficeHours
-from bot.i18n import N_, Translator
+from bot.i18n import N_, Translator, format_datetime
 from bot.topics import TOPIC_TITLES
 
 PRIORITY_NAMES = (
@@ -66,7 +66,7 @@ def handoff_card(
 ) -> str:
     """The card posted in the migrant's topic when a ticket opens (Telegram HTML)."""
     t = staff
-    opened = format_datetime(ticket.opened_at, "short", tzinfo=hours.zone, locale=t.language)
+    opened = format_datetime(ticket.opened_at.astimezone(hours.zone), t.language)
     understood = t.gettext(TOPIC_TITLES.get(ticket.intent, ticket.intent)) if ticket.intent else "—"
     confidence = f"{ticket.confidence:.2f}" if ticket.confidence is not None else "—"
     lines = [
@@ -133,7 +133,7 @@ def opening_text(t: Translator, hours: OfficeHours, now: datetime) -> str | None
     opening = hours.next_opening(now)
     if opening is None:
         return t.gettext("Operators are not working now. They will answer as soon as they can.")
-    when = format_datetime(opening, "EEEE, d MMMM, HH:mm", tzinfo=hours.zone, locale=t.language)
+    when = format_datetime(opening.astimezone(hours.zone), t.language, "EEEE, d MMMM, HH:mm")
     return t.gettext(
         "Operators are not working now. The next operator will answer from {when} "
         "(Dushanbe time). You can write your question here now.",

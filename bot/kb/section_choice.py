@@ -46,7 +46,8 @@ NGRAMS = (3, 4, 5, 6)
 HEADING_WEIGHT = 3
 
 #: Words that ask for information without saying which ("tell me about", "маълумот диҳед",
-#: "что такое"). A question with nothing else in it but the topic's own name is general.
+#: "что такое", "how do I get"). A question with nothing else in it but the topic's own name
+#: is general.
 REQUEST_WORDS = """
     расскажи расскажите рассказать информация информацию инфо инфа про такое хочу знать узнать
     подробно подробнее вопрос вопросы объясни объясните тема теме нужна нужно
@@ -54,6 +55,8 @@ REQUEST_WORDS = """
     ҳақида лозим мехоҳам донам донистан фаҳмонед фаҳмон савол саволҳо мавзӯъ
     tell about info information what explain know want please questions question topic
     the and for
+    тавр хел каким образом how гирам гирем гирифтан кунам кунем кардан получить оформить
+    сделать get obtain apply make need
 """
 _ENTITY = re.compile(r"\[([^\]]+)\](?:\{[^}]*\}|\([^)]*\))")
 Vector = dict[str, float]
@@ -143,9 +146,9 @@ class SectionIndex:
                 heading = PLACEHOLDER.sub(" ", part.title)
                 entry.text.append(" ".join([heading] * (HEADING_WEIGHT - 1) + [plain]))
         for phrase in phrases:
-            entry = self._topics.get(phrase.topic, {}).get(phrase.section)
-            if entry is not None:  # a phrase of a section no article has any more is ignored
-                entry.phrases.append(phrase.text)
+            owner = self._topics.get(phrase.topic, {}).get(phrase.section)
+            if owner is not None:  # a phrase of a section no article has any more is ignored
+                owner.phrases.append(phrase.text)
         self._build()
 
     def _build(self) -> None:
@@ -190,7 +193,9 @@ class SectionIndex:
         wanted = country or "russia"
         return [k for k, e in self._topics.get(topic, {}).items() if e.country in (None, wanted)]
 
-    def scores(self, topic: str, question: str, country: str | None = None) -> list[tuple[str, float]]:
+    def scores(
+        self, topic: str, question: str, country: str | None = None
+    ) -> list[tuple[str, float]]:
         """Every candidate section of ``topic`` with its score, best first."""
         query = _unit(features(question), self._idf)
         if not query:

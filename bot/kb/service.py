@@ -6,7 +6,6 @@ import asyncio
 import math
 from collections import Counter
 from dataclasses import dataclass
-
 from pathlib import Path
 
 from rapidfuzz import fuzz, process
@@ -151,15 +150,14 @@ class KnowledgeBase:
                 )
                 texts = [(topic, title, body) for topic, title, body in rows]
                 added = await session.execute(
-                    select(TrainingPhrase.intent, TrainingPhrase.section, TrainingPhrase.text)
-                    .where(TrainingPhrase.section.is_not(None))
+                    select(
+                        TrainingPhrase.intent, TrainingPhrase.section, TrainingPhrase.text
+                    ).where(TrainingPhrase.section.is_not(None))
                 )
                 phrases = self._phrases + [Phrase(i, str(s), t) for i, s, t in added]
                 names = [(k, Translator(lang).gettext(v)) for k, v in TOPIC_TITLES.items()
                          for lang in LANGUAGES]  # fmt: skip
-                self._sections = await asyncio.to_thread(
-                    SectionIndex, texts, phrases, names=names
-                )
+                self._sections = await asyncio.to_thread(SectionIndex, texts, phrases, names=names)
                 self._sections_version = version
         return self._sections
 

@@ -5,14 +5,13 @@ from __future__ import annotations
 import json
 from datetime import timedelta
 
-from babel.dates import format_date
 from telegram import InputFile, Message, Update
 
 from bot import history, notify
 from bot.db.base import utcnow
 from bot.dialogue import Choice
 from bot.dialogue.payloads import DeleteData, ExportData
-from bot.i18n import TIMEZONE, Translator
+from bot.i18n import TIMEZONE, Translator, format_date
 from bot.telegram.context import Context
 from bot.telegram.profile import language_of
 from bot.telegram.send import send_text
@@ -55,7 +54,7 @@ async def privacy(update: Update, context: Context) -> None:
             t.gettext("Now kept: nothing. You have not chosen a language (/start) yet.")
         )
     elif oldest is not None:
-        when = format_date(oldest.astimezone(TIMEZONE), format="long", locale=language)
+        when = format_date(oldest.astimezone(TIMEZONE), language)
         paragraphs.append(
             t.ngettext(
                 "Now kept: {n} message, since {date}.",

@@ -25,6 +25,8 @@ QUESTIONS = [
     ({"text": "оператор лозим"}, "escalate", None, "tg"),
     ({"text": "salom"}, "smalltalk", None, "tg"),
     ({"text": "what will the weather be tomorrow"}, "out_of_scope", None, "en"),
+    # A specific question: its section first (issue 14).
+    ({"text": "скока стоит патент в месяц в Москве"}, "answer", "work_patent", "ru"),
 ]  # fmt: skip
 
 
@@ -57,6 +59,8 @@ def test_jsonl_decisions_in_three_languages(ask_env: dict[str, str]) -> None:
     emergency = outputs[4]
     assert emergency["escalate"] is True
     assert "112" in emergency["reply"]
+    assert outputs[0]["section"] is None  # a general question: the article from its beginning
+    assert outputs[len(QUESTIONS) - 1]["section"] == "payment"
     assert outputs[-2] == {"error": "not JSON", "input": "not json"}
     assert outputs[-1]["error"].startswith("needs an object")
 

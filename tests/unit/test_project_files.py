@@ -78,8 +78,15 @@ def held_out_texts() -> dict[str, str]:
     """Every utterance of the repository's own held-out and development sets -> its file."""
     from bot.nlu.data import examples_in
 
-    texts = {e.text: "tests/nlu/test_nlu.yml" for e in examples_in(PROJECT_DIR / "tests/nlu/test_nlu.yml")}
-    for name in ("tests/nlu/test_sections.yml", "tests/nlu/dev/sections.yml", "tests/nlu/test_facts.yml"):
+    texts = {
+        e.text: "tests/nlu/test_nlu.yml"
+        for e in examples_in(PROJECT_DIR / "tests/nlu/test_nlu.yml")
+    }
+    for name in (
+        "tests/nlu/test_sections.yml",
+        "tests/nlu/dev/sections.yml",
+        "tests/nlu/test_facts.yml",
+    ):
         data = yaml.safe_load((PROJECT_DIR / name).read_text())
         items = data if isinstance(data, list) else [i for v in data.values() for i in v]
         for item in items:

@@ -85,9 +85,11 @@ async def test_whole_article_and_other_sections_open_from_the_buttons() -> None:
     d, conversation = dialogue(), Conversation()
     await d.respond("how much is the monthly payment for the patent", "en", "tg", conversation)
     whole = await d.press(OpenTopic("work_patent"), "en", conversation)
-    assert whole.section is None and "Apply within 30 days." in whole.text
+    assert whole.section is None
+    assert "Apply within 30 days." in whole.text
     other = await d.press(OpenSection("work_patent", "check"), "en", conversation)
-    assert other.section == "check" and "мвд.рф" in other.text
+    assert other.section == "check"
+    assert "мвд.рф" in other.text
     assert conversation.last_section == "check"
     # A key the article does not have (an old button, a forged one): the whole article.
     stale = await d.press(OpenSection("work_patent", "gone"), "en", conversation)
@@ -144,7 +146,8 @@ async def test_an_urgent_section_keeps_the_emergency_numbers_first() -> None:
     answers = {"my brother was detained, he needs an interpreter": ([("emergency_help", 0.9)], [])}
     d = Dialogue(nlu_by_text(answers), UrgentArticles())
     reply = await d.respond("my brother was detained, he needs an interpreter", "en")
-    assert reply.section == "detained" and reply.escalate
+    assert reply.section == "detained"
+    assert reply.escalate
     assert reply.text.index("Call 112 now.") < reply.text.index("Ask for an interpreter.")
     assert "Report it to the police." not in reply.text
 
@@ -166,4 +169,6 @@ async def test_a_long_section_comes_in_parts_that_stay_in_the_section() -> None:
     more = next(c.payload for c in first.choices if isinstance(c.payload, ShowMore))
     assert more == ShowMore("work_patent", 1, "payment")
     second = await d.press(more, "en")
-    assert second.section == "payment" and "(2/" in second.text and "Intro." not in second.text
+    assert second.section == "payment"
+    assert "(2/" in second.text
+    assert "Intro." not in second.text
