@@ -82,11 +82,14 @@ SWITCH_CONFIDENCE = 0.6
 SWITCH_MIN_WORDS = 3
 #: A message of at most this many words, after an answer, may be a follow-up to it...
 FOLLOW_UP_MAX_WORDS = 6
-#: ...unless the NLU is at least this sure it is about another topic...
+#: ...unless the NLU is at least this sure it is about another topic (or out of scope)...
 FOLLOW_UP_NEW_TOPIC = 0.8
 #: ...and it is one when it names a country or matches a section of the topic this well
-#: (tuned on the development split with ``mrc kb tune-sections``; docs/nlu.md).
+#: (tuned on the development split with ``mrc kb tune-sections``; docs/nlu.md)...
 FOLLOW_UP_MIN_SCORE = 0.2
+#: ...or only this well when the NLU agrees on the topic or cannot place the message at all
+#: (a short message after an answer is then far likelier a follow-up than a new question).
+FOLLOW_UP_WEAK_SCORE = 0.08
 #: At most this many of the topic's other sections are offered under a section answer.
 MAX_SECTION_BUTTONS = 8
 
@@ -572,15 +575,22 @@ class Dialogue:
         topic = conversation.last_topic
         if topic not in TOPICS or len(text.split()) > FOLLOW_UP_MAX_WORDS:
             return None
-        if top in TOPICS and top != topic and confidence >= FOLLOW_UP_NEW_TOPIC:
-            return None
+        if top is not None and top != topic and confidence >= FOLLOW_UP_NEW_TOPIC:
+            return None  # surely another topic, or surely out of scope
         index = await self.articles.sections()
         if index is None:
             return None
         country = conversation.country
-        ranked = [(k, v) for k, v in index.scores(topic, text, country) if k != OVERVIEW]
-        if ranked and ranked[0][1] >= FOLLOW_UP_MIN_SCORE and not index.general(topic, text):
-            return topic, ranked[0][0]
+        scores = index.scores(topic, text, country)
+        overview = dict(scores).get(OVERVIEW, 0.0)
+        ranked = [(k, v) for k, v in scores if k != OVERVIEW]
+        weak = top == topic or top is None or confidence < MIN_CONFIDENCE
+        threshold = FOLLOW_UP_WEAK_SCORE if weak else FOLLOW_UP_MIN_SCORE
+        # After an answer the topic's own words name a section ("а развод?", "a alimenty?"):
+        # only a message of nothing but request words ("tell me more") is not about one.
+        best = ranked[0] if ranked else None
+        if best and best[1] >= threshold and best[1] > overview and not index.request_only(text):
+            return topic, best[0]
         if not named:
             return None
         # Only a place: the same question about that country ("а в Казахстане?").

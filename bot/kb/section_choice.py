@@ -53,7 +53,8 @@ REQUEST_WORDS = """
     подробно подробнее вопрос вопросы объясни объясните тема теме нужна нужно
     бораи маълумот маълумоти диҳед диҳ дай диҳанд медиҳед медиҳӣ гап зан гӯед гӯ чист чист?
     ҳақида лозим мехоҳам донам донистан фаҳмонед фаҳмон савол саволҳо мавзӯъ
-    tell about info information what explain know want please questions question topic
+    tell about info information what explain know want please questions question topic more
+    больше ещё еще бештар боз
     the and for
     тавр хел каким образом how гирам гирем гирифтан кунам кунем кардан получить оформить
     сделать get obtain apply make need
@@ -179,6 +180,10 @@ class SectionIndex:
             if word.isdigit() or not any(_same_stem(word, name) for name in names):
                 return False
         return True
+
+    def request_only(self, question: str) -> bool:
+        """Whether ``question`` holds nothing but request words ("tell me more", "и?")."""
+        return all(len(w) < 4 or w in _REQUEST for w in normalize(question).split())
 
     def keys(self, topic: str) -> list[str]:
         """The topic's section keys, in article order (the overview excluded)."""

@@ -196,9 +196,10 @@ class CachingNLU:
 
 #: The grid ``mrc kb tune-sections`` searches (module constant -> values).
 GRID: dict[tuple[Any, str], list[float]] = {
-    (section_choice, "PHRASE_WEIGHT"): [0.4, 0.5, 0.6, 0.7],
-    (section_choice, "OVERVIEW_BIAS"): [0.0, 0.02, 0.04, 0.06],
-    (policy, "FOLLOW_UP_MIN_SCORE"): [0.1, 0.15, 0.2, 0.25, 0.3],
+    (section_choice, "PHRASE_WEIGHT"): [0.5, 0.6],
+    (section_choice, "OVERVIEW_BIAS"): [0.0, 0.03, 0.06],
+    (policy, "FOLLOW_UP_MIN_SCORE"): [0.15, 0.2, 0.3],
+    (policy, "FOLLOW_UP_WEAK_SCORE"): [0.05, 0.08, 0.12],
 }
 
 

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
+from datetime import datetime, timedelta
 
 import pytest
 
-from bot.i18n import Translator
+from bot.dialogue.core import language_name
+from bot.i18n import TIMEZONE, Translator, format_date
+from bot.telegram.consent import notice as notice_text
 from tests.botapi import BotAPIEmulator
 from tests.integration.conftest import RasaEndpoint
 from tests.integration.e2e.conftest import (
@@ -17,6 +21,7 @@ from tests.integration.e2e.conftest import (
     plain,
 )
 from tests.integration.e2e.staffing import Staff, request_number, staffed_bot, ticket, topic_of
+from tests.unit.test_glossary import BANNED
 
 pytestmark = pytest.mark.integration
 
@@ -222,3 +227,80 @@ def test_a_slow_topic_creation_does_not_hold_up_anyone_else(
     thread = topic_of(emu, bot, waiting)
     [card] = emu.wait_for(staff.group.id, thread_id=thread)
     assert Translator("ru").gettext("New ticket #{number}", number=number) in plain(card)
+
+
+def test_the_tajik_screens_use_the_glossary_wording(
+    emu: BotAPIEmulator, bot: BotProcess, staff: Staff
+) -> None:
+    """/start, /privacy, /help, a hand-off, /cancel and /deletemydata in Tajik (issue 17): every
+    text is the catalog's, in the corrected wording, and no form the glossary bans appears."""
+    t = Translator("tg")
+    user = emu.user("Тоҷик", language_code="tg")
+    emu.send_text(user, "/start")
+    [notice] = emu.wait_for(user.id)
+    assert notice_text(t, 30) in plain(notice)
+    assert "Маркази иттилоотию машваратии муҳоҷирон" in plain(notice)
+    assert "рақами телефон ё рақами шиносномаи шуморо" in plain(notice)
+    emu.press(user, "✓ " + language_name("tg"))
+    emu.wait_for(user.id, 2, after=1)
+    emu.send_text(user, "Патенти корӣ чӣ тавр мегиранд?")
+    emu.wait_for(user.id, after=3)
+
+    emu.send_text(user, "/privacy")
+    [privacy] = emu.wait_for(user.id, after=4)
+    assert "рақами ҳисоби Telegram-и шумо (ID" in plain(privacy)
+    now = datetime.now(TIMEZONE)  # the message was kept moments ago, perhaps before midnight
+    dates = [format_date(when, "tg") for when in (now, now - timedelta(minutes=5))]
+    assert any(
+        t.ngettext(
+            "Now kept: {n} message, since {date}.",
+            "Now kept: {n} messages, the oldest from {date}.",
+            1,
+            date=when,
+        )
+        in plain(privacy)
+        for when in dates
+    )
+    assert "Ҳоло 1 паёми шумо нигоҳ дошта шудааст" in plain(privacy)
+    assert all(when == when.lower() for when in dates)  # Tajik month names in lower case
+
+    emu.send_text(user, "/help")
+    [help_] = emu.wait_for(user.id, after=5)
+    assert plain(help_) == t.gettext(
+        "Write your question in your own words, in Tajik, Russian or English; Latin letters "
+        "are fine too. For example: “How do I get a work patent?”\n\n"
+        "/menu: topics\n/contacts: emergency numbers and contacts\n/language: change the "
+        "language\n/human: talk to a person from the "
+        "MRC\n/privacy: what the bot keeps about you\n/deletemydata: delete it\n\n"
+        "If you are in danger, write what is happening: I will show you at once who to contact."
+    )
+    assert "/deletemydata: нест кардани ин маълумот" in plain(help_)
+
+    emu.send_text(user, "оператор лозим")
+    [handed] = emu.wait_for(user.id, after=6)
+    number = request_number(plain(handed))
+    assert plain(handed) == t.gettext(
+        "I have passed your question to an MRC operator (request #{number}). They will answer "
+        "here, in this chat. Send /cancel to go back to the bot.",
+        number=number,
+    )
+    emu.send_text(user, "/cancel")
+    [cancelled] = emu.wait_for(user.id, after=7)
+    assert plain(cancelled) == (
+        f"Дархости #{number} бекор шуд. Ман боз омодаам: ҳар чӣ хоҳед, пурсед."
+    )
+
+    emu.send_text(user, "/deletemydata")
+    [confirm] = emu.wait_for(user.id, after=8)
+    assert labels(confirm) == ["Ҳа, ҳамаашро нест кунед", "Не, нигоҳ доред"]
+    emu.press(user, t.gettext("Yes, delete everything"))
+    [done] = emu.wait_for(user.id, after=9)
+    assert plain(done).startswith("Иҷро шуд: ")
+
+    commands = {c["command"]: c["description"] for c in emu.commands(language_code="tg")}
+    assert commands["cancel"] == "Бас кардани интизорӣ ва бозгашт ба бот"
+    assert commands["help"] == "Тарзи истифодаи бот"
+    texts = [plain(m) + " " + " ".join(labels(m)) for m in emu.received(user.id)]
+    for text in [*texts, *commands.values()]:
+        for banned in BANNED:
+            assert not re.search(banned, text), (banned, text)

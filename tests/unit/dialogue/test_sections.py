@@ -48,6 +48,10 @@ ANSWERS: dict[str, Understood] = {
     "thanks": ([("thanks", 0.98)], []),
     "how do I check whether I have an entry ban to Russia": ([("entry_ban", 0.95)], []),
     "entry ban check?": ([("entry_ban", 0.9)], []),
+    "where to check it?": ([("nlu_fallback", 0.3)], []),
+    "the monthly payment?": ([("work_patent", 0.9)], []),
+    "tell me more": ([("nlu_fallback", 0.2)], []),
+    "what's the weather in Moscow?": ([("out_of_scope", 0.95)], []),
 }
 
 
@@ -122,6 +126,30 @@ async def test_thanks_and_new_questions_are_not_follow_ups() -> None:
     await d.respond("tell me about the patent", "en", "tg", conversation)
     short = await d.respond("entry ban check?", "en", "tg", conversation)
     assert short.article == "entry_ban"  # another topic, surely: a question of its own
+
+
+async def test_a_follow_up_the_nlu_cannot_place_is_read_in_the_topic() -> None:
+    """Not understood on its own, it matches a section of the topic just answered: that
+    section, not "I did not understand"."""
+    d, conversation = dialogue(), Conversation()
+    await d.respond("how much is the monthly payment for the patent", "en", "tg", conversation)
+    reply = await d.respond("where to check it?", "en", "tg", conversation)
+    assert (reply.action, reply.article, reply.section) == (Action.ANSWER, "work_patent", "check")
+
+
+async def test_the_topics_own_words_in_a_follow_up_name_a_section() -> None:
+    d, conversation = dialogue(), Conversation()
+    await d.respond("tell me about the patent", "en", "tg", conversation)
+    reply = await d.respond("the monthly payment?", "en", "tg", conversation)
+    assert (reply.article, reply.section) == ("work_patent", "payment")
+
+
+async def test_request_words_alone_or_another_subject_are_not_follow_ups() -> None:
+    d, conversation = dialogue(), Conversation()
+    await d.respond("how much is the monthly payment for the patent", "en", "tg", conversation)
+    assert (await d.respond("tell me more", "en", "tg", conversation)).action is Action.FALLBACK
+    weather = await d.respond("what's the weather in Moscow?", "en", "tg", conversation)
+    assert weather.action is Action.OUT_OF_SCOPE
 
 
 async def test_without_a_previous_answer_a_short_message_is_not_a_follow_up() -> None:
