@@ -89,7 +89,7 @@ FOLLOW_UP_NEW_TOPIC = 0.8
 FOLLOW_UP_MIN_SCORE = 0.2
 #: ...or only this well when the NLU agrees on the topic or cannot place the message at all
 #: (a short message after an answer is then far likelier a follow-up than a new question).
-FOLLOW_UP_WEAK_SCORE = 0.08
+FOLLOW_UP_WEAK_SCORE = 0.05
 #: At most this many of the topic's other sections are offered under a section answer.
 MAX_SECTION_BUTTONS = 8
 
