@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import re
 import unicodedata
 from dataclasses import dataclass, replace
 from enum import StrEnum
@@ -198,6 +199,22 @@ class Articles(Protocol):
     async def sections(self) -> SectionIndex | None:
         """The index that chooses a section for a question (None: articles are shown whole)."""
         ...
+
+
+#: No word of Tajik, Russian or English is longer than this (a longer run of letters is noise).
+MAX_WORD_CHARS = 40
+_TOKEN = re.compile(r"[^\W\d_]+")
+
+
+def has_words(text: str) -> bool:
+    """Whether ``text`` holds at least one thing that could be a word: a run of letters no
+    longer than :data:`MAX_WORD_CHARS` that is not one or two letters repeated ("ыыыыы").
+    Messages without one ("ы" × 4,096, "?!?!", digits, emoji) never reach the NLU, which may
+    otherwise be sure of a topic for them."""
+    return any(
+        len(token) <= MAX_WORD_CHARS and (len(token) < 4 or len(set(token.lower())) > 2)
+        for token in _TOKEN.findall(text)
+    )
 
 
 def clean_text(text: str) -> str:
@@ -461,7 +478,7 @@ class Dialogue:
             switch_to = language = guess.language
         language = language or detected or fallback
         t = Translator(language)
-        if not cleaned:
+        if not cleaned or not has_words(cleaned):
             return Reply(
                 t.gettext("Please write your question in words."),
                 language,

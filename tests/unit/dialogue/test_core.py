@@ -212,11 +212,22 @@ async def test_nlu_down_degrades_to_search(make_dialogue: MakeDialogue) -> None:
     )
 
 
-@pytest.mark.parametrize("text", ["", "   ", "\u200b\u200b", "\x00\x07"])
-async def test_empty_input_gets_a_clear_answer(make_dialogue: MakeDialogue, text: str) -> None:
+@pytest.mark.parametrize(
+    "text",
+    ["", "   ", "\u200b\u200b", "\x00\x07", "ы" * 4096, "аааааа", "?!?!", "1" * 50, "😀" * 9],
+)
+async def test_empty_input_or_no_words_gets_a_clear_answer(
+    make_dialogue: MakeDialogue, text: str
+) -> None:
     reply = await make_dialogue([("greet", 0.9)]).respond(text, "en")
     assert reply.text == EN.gettext("Please write your question in words.")
     assert reply.intent is None
+
+
+@pytest.mark.parametrize("text", ["да", "ok", "patent", "Ҳа", "ааа", "ИНН", "кӯдак 2 сола"])
+async def test_short_words_reach_the_nlu(make_dialogue: MakeDialogue, text: str) -> None:
+    reply = await make_dialogue([("greet", 0.9)]).respond(text, "en")
+    assert reply.intent == "greet"
 
 
 async def test_feedback_is_given_back_to_the_channel(make_dialogue: MakeDialogue) -> None:
