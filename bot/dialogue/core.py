@@ -279,6 +279,50 @@ def topic_choice(t: Translator, topic: str) -> Choice:
     return Choice(t.gettext(TOPIC_TITLES[topic]), OpenTopic(topic))
 
 
+def _section(index: SectionIndex | None, topic: str, text: str, country: str | None) -> str | None:
+    """The section of ``topic`` that answers ``text`` (None: a general question)."""
+    return index.choose(topic, text, country).section if index is not None else None
+
+
+def _follow_up(
+    index: SectionIndex | None,
+    text: str,
+    top: str | None,
+    confidence: float,
+    conversation: Conversation,
+    named: str | None,
+) -> tuple[str, str | None] | None:
+    """``(topic, section)`` when a short message continues the conversation's topic ("and
+    in Kazakhstan?", "how much?", "а штраф?"); None when it is a question of its own."""
+    topic = conversation.last_topic
+    if topic not in TOPICS or len(text.split()) > FOLLOW_UP_MAX_WORDS:
+        return None
+    if top is not None and top != topic and confidence >= FOLLOW_UP_NEW_TOPIC:
+        return None  # surely another topic, or surely out of scope
+    if index is None:
+        return None
+    country = conversation.country
+    scores = index.scores(topic, text, country)
+    overview = dict(scores).get(OVERVIEW, 0.0)
+    ranked = [(k, v) for k, v in scores if k != OVERVIEW]
+    weak = top == topic or top is None or confidence < MIN_CONFIDENCE
+    threshold = FOLLOW_UP_WEAK_SCORE if weak else FOLLOW_UP_MIN_SCORE
+    # After an answer the topic's own words name a section ("а развод?", "a alimenty?"):
+    # only a message of nothing but request words ("tell me more") is not about one.
+    best = ranked[0] if ranked else None
+    if best and best[1] >= threshold and best[1] > overview and not index.request_only(text):
+        return topic, best[0]
+    if not named:
+        return None
+    # Only a place: the same question about that country ("а в Казахстане?").
+    visible = index.sections_for(topic, country)
+    own = [k for k in visible if index.country_of(topic, k) == named]
+    last = conversation.last_section
+    if last in visible and index.country_of(topic, last) is None:
+        return topic, last
+    return topic, own[0] if len(own) == 1 else None
+
+
 def find_section(answer: Answer, key: str | None, country: str | None) -> Section | None:
     """The article's section ``key`` if someone asking about ``country`` may see it."""
     if not key or key == OVERVIEW:
@@ -526,10 +570,11 @@ class Dialogue:
         base = Understood(top, confidence)
         emergency = dict(ranking).get("emergency_help", 0.0)
         country = conversation.country
+        index = await self.articles.sections()  # once per message: it checks for new articles
         if emergency >= EMERGENCY_CONFIDENCE and (
             top == "emergency_help" or emergency >= MIN_CONFIDENCE
         ):
-            section = await self._section("emergency_help", text, country)
+            section = _section(index, "emergency_help", text, country)
             return await self._answer(
                 t, "emergency_help", base, HandOff.EMERGENCY, country=country, section=section
             )
@@ -537,7 +582,7 @@ class Dialogue:
         if sure and top == "request_human":
             return self._hand_over(t, base)
         if not (sure and top in SMALLTALK):
-            follow_up = await self._follow_up(text, top, confidence, conversation, named)
+            follow_up = _follow_up(index, text, top, confidence, conversation, named)
             if follow_up is not None:
                 topic, section = follow_up
                 return await self._answer(t, topic, base, country=country, section=section)
@@ -571,52 +616,8 @@ class Dialogue:
         ]
         if len(close) > 1:
             return self._clarify(t, close, base)
-        section = await self._section(top, text, country)
+        section = _section(index, top, text, country)
         return await self._answer(t, top, base, country=country, section=section)
-
-    async def _section(self, topic: str, text: str, country: str | None) -> str | None:
-        """The section of ``topic`` that answers ``text`` (None: a general question)."""
-        index = await self.articles.sections()
-        return index.choose(topic, text, country).section if index is not None else None
-
-    async def _follow_up(
-        self,
-        text: str,
-        top: str | None,
-        confidence: float,
-        conversation: Conversation,
-        named: str | None,
-    ) -> tuple[str, str | None] | None:
-        """``(topic, section)`` when a short message continues the conversation's topic ("and
-        in Kazakhstan?", "how much?", "а штраф?"); None when it is a question of its own."""
-        topic = conversation.last_topic
-        if topic not in TOPICS or len(text.split()) > FOLLOW_UP_MAX_WORDS:
-            return None
-        if top is not None and top != topic and confidence >= FOLLOW_UP_NEW_TOPIC:
-            return None  # surely another topic, or surely out of scope
-        index = await self.articles.sections()
-        if index is None:
-            return None
-        country = conversation.country
-        scores = index.scores(topic, text, country)
-        overview = dict(scores).get(OVERVIEW, 0.0)
-        ranked = [(k, v) for k, v in scores if k != OVERVIEW]
-        weak = top == topic or top is None or confidence < MIN_CONFIDENCE
-        threshold = FOLLOW_UP_WEAK_SCORE if weak else FOLLOW_UP_MIN_SCORE
-        # After an answer the topic's own words name a section ("а развод?", "a alimenty?"):
-        # only a message of nothing but request words ("tell me more") is not about one.
-        best = ranked[0] if ranked else None
-        if best and best[1] >= threshold and best[1] > overview and not index.request_only(text):
-            return topic, best[0]
-        if not named:
-            return None
-        # Only a place: the same question about that country ("а в Казахстане?").
-        visible = index.sections_for(topic, country)
-        own = [k for k in visible if index.country_of(topic, k) == named]
-        last = conversation.last_section
-        if last in visible and index.country_of(topic, last) is None:
-            return topic, last
-        return topic, own[0] if len(own) == 1 else None
 
     async def _answer(
         self,

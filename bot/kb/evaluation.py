@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections import defaultdict
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -25,6 +24,7 @@ from bot import PROJECT_DIR
 from bot.dialogue import Conversation, Dialogue, Reply
 from bot.dialogue.render import to_plain
 from bot.kb.markup import fact_value
+from bot.kb.section_eval import CachingNLU, share, share_by
 from bot.kb.store import Answer
 
 FACTS_TEST = PROJECT_DIR / "tests" / "nlu" / "test_facts.yml"
@@ -85,21 +85,12 @@ async def evaluate_facts(
         }  # fmt: skip
 
     rows = list(await asyncio.gather(*(ask(q) for q in questions)))
-    by_form: dict[str, list[bool]] = defaultdict(list)
-    by_topic: dict[str, list[bool]] = defaultdict(list)
-    for row in rows:
-        by_form[row["form"]].append(row["found"])
-        by_topic[row["topic"]].append(row["found"])
-
-    def share(values: list[bool]) -> float:
-        return sum(values) / len(values) if values else 0.0
-
     return {
         "questions": len(rows),
         "fact_in_first_message": share([r["found"] for r in rows]),
         "topic_recognised": share([r["topic_right"] for r in rows]),
-        "per_form": {k: share(v) for k, v in sorted(by_form.items())},
-        "per_topic": {k: share(v) for k, v in sorted(by_topic.items())},
+        "per_form": share_by(rows, "form", "found"),
+        "per_topic": share_by(rows, "topic", "found"),
         "broken_items": [r["text"] for r in rows if r["expected"] is None],
         "misses": [r for r in rows if not r["found"]],
         "target": TARGET,
@@ -152,7 +143,6 @@ async def run(
 
     from bot.db import Database, migrate
     from bot.kb.files import load_contacts
-    from bot.kb.section_eval import CachingNLU
     from bot.kb.service import KnowledgeBase
     from bot.kb.store import import_articles, import_contacts
     from bot.kb.validate import check

@@ -72,15 +72,17 @@ def load(path: Path) -> SectionSet:
     )
 
 
-def _share(values: list[bool]) -> float:
+def share(values: list[bool]) -> float:
+    """The share of true values (0 for none)."""
     return sum(values) / len(values) if values else 0.0
 
 
-def _by(rows: list[dict[str, Any]], key: str, value: str) -> dict[str, float]:
+def share_by(rows: list[dict[str, Any]], key: str, value: str) -> dict[str, float]:
+    """The share of rows with ``value`` true, for each value of ``key``."""
     groups: dict[str, list[bool]] = defaultdict(list)
     for row in rows:
         groups[row[key]].append(row[value])
-    return {k: _share(v) for k, v in sorted(groups.items())}
+    return {k: share(v) for k, v in sorted(groups.items())}
 
 
 def _row(text: str, form: str, topic: str, section: str | None, reply: Reply) -> dict[str, Any]:
@@ -124,18 +126,18 @@ async def evaluate_sections(
     asked = specific + general
     return {
         "questions": len(specific), "general": len(general), "followups": len(followups),
-        "section_right": _share([r["right"] for r in specific]),
-        "section_right_when_topic_right": _share(
+        "section_right": share([r["right"] for r in specific]),
+        "section_right_when_topic_right": share(
             [r["right"] for r in specific if r["topic_right"]]
         ),
-        "followup_right": _share([r["right"] for r in followups]),
-        "general_overview": _share([r["right"] for r in general]),
-        "topic_right": _share([r["topic_right"] for r in asked]),
-        "topic_per_form": _by(asked, "form", "topic_right"),
-        "section_per_form": _by(specific, "form", "right"),
-        "followup_per_form": _by(followups, "form", "right"),
-        "section_per_topic": _by(specific, "topic", "right"),
-        "country_right": _share([r["country_right"] for r in specific + followups]),
+        "followup_right": share([r["right"] for r in followups]),
+        "general_overview": share([r["right"] for r in general]),
+        "topic_right": share([r["topic_right"] for r in asked]),
+        "topic_per_form": share_by(asked, "form", "topic_right"),
+        "section_per_form": share_by(specific, "form", "right"),
+        "followup_per_form": share_by(followups, "form", "right"),
+        "section_per_topic": share_by(specific, "topic", "right"),
+        "country_right": share([r["country_right"] for r in specific + followups]),
         "misses": [r for r in specific + general + followups if not r["right"]],
         "targets": {"section_right": SECTION_TARGET, "followup_right": FOLLOW_UP_TARGET},
         "date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
