@@ -238,10 +238,11 @@ def cmd_kb_tune(args: argparse.Namespace) -> int:
     except (NLUEnvironmentMissing, TrainingFailed, RasaStartError, ValueError) as exc:
         print(f"mrc: error: {exc}", file=sys.stderr)
         return 1
-    print("section  follow-up  overview  settings (best first, development split)")
+    print("section  follow-up  overview  new topic  settings (best first, development split)")
     for values, scores in result["grid"][:15]:
         print(f"{scores['section_right']:.3f}    {scores['followup_right']:.3f}      "
-              f"{scores['general_overview']:.3f}     {values}")  # fmt: skip
+              f"{scores['general_overview']:.3f}     {scores['switch_right']:.3f}      "
+              f"{values}")  # fmt: skip
     return 0
 
 

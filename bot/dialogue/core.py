@@ -49,6 +49,7 @@ from bot.kb.section_choice import SectionIndex
 from bot.kb.store import Answer
 from bot.lang import detect_language
 from bot.nlu import NLUClient, NLUError, NLUResult
+from bot.places import place_named, without_places
 from bot.topics import (
     CATEGORIES,
     COUNTRY_NAMES,
@@ -81,8 +82,11 @@ CONTACT_GROUPS = ("emergency", "mrc", "ministry", "embassy", "consulate", "inter
 #: language identification is at least this sure and the message has at least this many words.
 SWITCH_CONFIDENCE = 0.6
 SWITCH_MIN_WORDS = 3
-#: A message of at most this many words, after an answer, may be a follow-up to it...
+#: A message of at most this many words, after an answer, may be a follow-up to it (this many
+#: when the NLU agrees on the topic or cannot place the message: "can I get a new one in
+#: Moscow?")...
 FOLLOW_UP_MAX_WORDS = 6
+FOLLOW_UP_MAX_WORDS_UNSURE = 10
 #: ...unless the NLU is at least this sure it is about another topic (or out of scope)...
 FOLLOW_UP_NEW_TOPIC = 0.8
 #: ...and it is one when it names a country or matches a section of the topic this well
@@ -91,6 +95,12 @@ FOLLOW_UP_MIN_SCORE = 0.2
 #: ...or only this well when the NLU agrees on the topic or cannot place the message at all
 #: (a short message after an answer is then far likelier a follow-up than a new question).
 FOLLOW_UP_WEAK_SCORE = 0.05
+#: ...and this well when such a message is longer than FOLLOW_UP_MAX_WORDS.
+#: A short message the NLU is sure is another topic still continues the conversation's topic
+#: when one of its sections matches the message by this much more than anything in the other
+#: topic (None: never).
+FOLLOW_UP_STAY_MARGIN: float | None = 0.0
+FOLLOW_UP_LONG_SCORE = 0.1
 #: At most this many of the topic's other sections are offered under a section answer.
 MAX_SECTION_BUTTONS = 8
 
@@ -295,32 +305,51 @@ def _follow_up(
     """``(topic, section)`` when a short message continues the conversation's topic ("and
     in Kazakhstan?", "how much?", "а штраф?"); None when it is a question of its own."""
     topic = conversation.last_topic
-    if topic not in TOPICS or len(text.split()) > FOLLOW_UP_MAX_WORDS:
-        return None
-    if top is not None and top != topic and confidence >= FOLLOW_UP_NEW_TOPIC:
-        return None  # surely another topic, or surely out of scope
-    if index is None:
+    # The NLU agrees on the topic or cannot place the message at all: a message after an
+    # answer is then far likelier a follow-up than a new question.
+    weak = top == topic or top is None or confidence < MIN_CONFIDENCE
+    limit = FOLLOW_UP_MAX_WORDS_UNSURE if weak else FOLLOW_UP_MAX_WORDS
+    if index is None or topic not in TOPICS or len(text.split()) > limit:
         return None
     country = conversation.country
     scores = index.scores(topic, text, country)
+    if top is not None and top != topic and confidence >= FOLLOW_UP_NEW_TOPIC:
+        # Surely another topic, or surely out of scope; unless the topic just answered has
+        # a section that matches better than anything in the other ("Ҷаримааш чанд?" after
+        # registration: its fines, not the police's).
+        if top not in TOPICS or FOLLOW_UP_STAY_MARGIN is None:
+            return None
+        mine = max((v for k, v in scores if k != OVERVIEW), default=0.0)
+        theirs = max((v for _, v in index.scores(top, text, country)), default=0.0)
+        if mine < FOLLOW_UP_MIN_SCORE or mine < theirs + FOLLOW_UP_STAY_MARGIN:
+            return None
     overview = dict(scores).get(OVERVIEW, 0.0)
     ranked = [(k, v) for k, v in scores if k != OVERVIEW]
-    weak = top == topic or top is None or confidence < MIN_CONFIDENCE
-    threshold = FOLLOW_UP_WEAK_SCORE if weak else FOLLOW_UP_MIN_SCORE
+    short = len(text.split()) <= FOLLOW_UP_MAX_WORDS
+    threshold = (
+        (FOLLOW_UP_WEAK_SCORE if short else FOLLOW_UP_LONG_SCORE) if weak else FOLLOW_UP_MIN_SCORE
+    )
     # After an answer the topic's own words name a section ("а развод?", "a alimenty?"):
     # only a message of nothing but request words ("tell me more") is not about one.
     best = ranked[0] if ranked else None
-    if best and best[1] >= threshold and best[1] > overview and not index.request_only(text):
+    # A place and request words only ("what about Almaty?"): the same question about it.
+    rest = without_places(text)
+    place_only = named is not None and len(rest.split()) <= 3 and index.request_only(rest)
+    about_a_section = best is not None and best[1] >= threshold and best[1] > overview
+    if best is not None and about_a_section and not place_only and not index.request_only(text):
         return topic, best[0]
     if not named:
         return None
-    # Only a place: the same question about that country ("а в Казахстане?").
+    # Only a place: the topic's section for that country ("а в Казахстане?"), else the same
+    # question about it when its section holds for every country, else the overview.
     visible = index.sections_for(topic, country)
-    own = [k for k in visible if index.country_of(topic, k) == named]
+    own = [k for k, _ in ranked if k in visible and index.country_of(topic, k) == named]
+    if own:
+        return topic, own[0]  # the best of them ("а в Алматы?": its consulate, not Astana's)
     last = conversation.last_section
     if last in visible and index.country_of(topic, last) is None:
         return topic, last
-    return topic, own[0] if len(own) == 1 else None
+    return topic, None
 
 
 def find_section(answer: Answer, key: str | None, country: str | None) -> Section | None:
@@ -534,7 +563,9 @@ class Dialogue:
         except NLUError as exc:
             log.warning("NLU unavailable: %s", exc)
             return await self._degraded(t, cleaned, detected)
-        named = country_named([(e.entity, e.value) for e in result.entities])
+        named = country_named([(e.entity, e.value) for e in result.entities]) or place_named(
+            cleaned
+        )
         if named:
             conversation.country = named
         reply = await self._decide(t, cleaned, result, conversation, named)
@@ -586,6 +617,11 @@ class Dialogue:
             if follow_up is not None:
                 topic, section = follow_up
                 return await self._answer(t, topic, base, country=country, section=section)
+        # A request that names one topic and nothing else ("расскажи про патент") is that
+        # topic, however the NLU took it: its overview.
+        unplaced = top is None or not sure or top == "out_of_scope"
+        if unplaced and index is not None and (named_topic := index.named_topic(text)):
+            return await self._answer(t, named_topic, base, country=country)
         if top is None or not sure:
             return await self._fallback(t, text, base, conversation)
         if top in SMALLTALK:

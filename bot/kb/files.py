@@ -24,6 +24,8 @@ from bot.i18n import LANGUAGES
 KB_DIR = PROJECT_DIR / "knowledge_base"
 #: Copies of the documents facts cite (``document: sources/<file>``); not an article.
 SOURCES = "sources"
+#: The folder of sub-questions used to choose a section (not an article).
+PHRASES = "phrases"
 CONTACTS_FILE = "contacts.yml"
 
 #: What kind of page a source is. Facts only a news or lawyer's page supports stay uncertain.
@@ -284,7 +286,8 @@ def load_all(kb_dir: Path = KB_DIR) -> tuple[dict[str, Article], list[str]]:
     """Every article under ``kb_dir`` by topic, and the problems of files that could not be read."""
     articles: dict[str, Article] = {}
     problems: list[str] = []
-    for folder in sorted(p for p in kb_dir.iterdir() if p.is_dir() and p.name != SOURCES):
+    folders = (p for p in kb_dir.iterdir() if p.is_dir() and p.name not in (SOURCES, PHRASES))
+    for folder in sorted(folders):
         try:
             article = load_article(folder)
         except KBFormatError as exc:

@@ -135,11 +135,15 @@ class SectionIndex:
         self.threshold = MIN_SECTION_SCORE if threshold is None else threshold
         self.overview_bias = OVERVIEW_BIAS if overview_bias is None else overview_bias
         self._topics: dict[str, dict[str, _Section]] = defaultdict(dict)
+        articles = list(articles)
         self._names: dict[str, set[str]] = defaultdict(set)
-        for topic, name in names:
-            self._names[topic].update(w for w in normalize(name).split() if len(w) >= 4)
+        self._titles: dict[str, list[set[str]]] = defaultdict(list)
+        for topic, title in [*names, *((topic, title) for topic, title, _ in articles)]:
+            words = {w for w in normalize(title).split() if len(w) >= 4 and w not in _REQUEST}
+            self._names[topic].update(words)
+            if words:
+                self._titles[topic].append(words)
         for topic, title, body in articles:
-            self._names[topic].update(w for w in normalize(title).split() if len(w) >= 4)
             overview = self._topics[topic].setdefault(OVERVIEW, _Section(OVERVIEW, None))
             overview.text.append(" ".join([title] * HEADING_WEIGHT))
             for part in sections(body):
@@ -181,6 +185,27 @@ class SectionIndex:
             if word.isdigit() or not any(_same_stem(word, name) for name in names):
                 return False
         return True
+
+    def named_topic(self, question: str) -> str | None:
+        """The one topic a request names and nothing else ("расскажи про патент", "bozgasht
+        ba vatan"): its name's words and request words only, at least one name word. None
+        when no topic or several are named so."""
+        words = [w for w in normalize(question).split() if len(w) >= 4 and w not in _REQUEST]
+        if not words:
+            return None
+        # Topics whose names hold every word, by how much of one of its names the words cover
+        # ("патент" is all of "Патент", a part of "Имтиҳон барои патент").
+        covered: dict[str, float] = {}
+        for topic, names in self._names.items():
+            if all(any(_same_stem(w, n) for n in names) for w in words):
+                covered[topic] = max(
+                    sum(any(_same_stem(w, n) for w in words) for n in title) / len(title)
+                    for title in self._titles[topic]
+                )
+        ranked = sorted(covered.items(), key=lambda kv: kv[1], reverse=True)
+        if not ranked or (len(ranked) > 1 and ranked[1][1] >= ranked[0][1]):
+            return None
+        return ranked[0][0]
 
     def request_only(self, question: str) -> bool:
         """Whether ``question`` holds nothing but request words ("tell me more", "и?")."""

@@ -85,6 +85,22 @@ def share_by(rows: list[dict[str, Any]], key: str, value: str) -> dict[str, floa
     return {k: share(v) for k, v in sorted(groups.items())}
 
 
+def topic_switches(data: SectionSet) -> list[tuple[Question, Question]]:
+    """Each general question asked right after a specific question of another topic ("tell
+    me about registration" after a patent answer): a new topic must still start afresh, not
+    be read as a follow-up. The pairs are fixed (the n-th general question after the 7n-th
+    specific one, or the next of another topic)."""
+    pairs = []
+    n = len(data.questions)
+    for i, then in enumerate(data.general):
+        for step in range(n):
+            first = data.questions[(7 * i + step) % n]
+            if first.topic != then.topic:
+                pairs.append((first, then))
+                break
+    return pairs
+
+
 def _row(text: str, form: str, topic: str, section: str | None, reply: Reply) -> dict[str, Any]:
     return {
         "text": text, "form": form, "topic": topic, "section": section,
@@ -118,9 +134,17 @@ async def evaluate_sections(
         row["right"] = row["right"] and row["country_right"]
         return row
 
+    async def switch(first: Question, then: Question) -> dict[str, Any]:
+        conversation = Conversation()
+        async with semaphore:
+            await dialogue.respond(first.text, None, fallback, conversation)
+            reply = await dialogue.respond(then.text, None, fallback, conversation)
+        return _row(f"{first.text} → {then.text}", then.form, then.topic, None, reply)
+
     specific = list(await asyncio.gather(*(ask(q) for q in data.questions)))
     general = list(await asyncio.gather(*(ask(q) for q in data.general)))
     followups = list(await asyncio.gather(*(follow(f) for f in data.followups)))
+    switches = list(await asyncio.gather(*(switch(a, b) for a, b in topic_switches(data))))
     for row in general:
         row["right"] = row["topic_right"] and row["answered_section"] is None
     asked = specific + general
@@ -132,13 +156,16 @@ async def evaluate_sections(
         ),
         "followup_right": share([r["right"] for r in followups]),
         "general_overview": share([r["right"] for r in general]),
+        "switches": len(switches),
+        "switch_right": share([r["topic_right"] for r in switches]),
         "topic_right": share([r["topic_right"] for r in asked]),
         "topic_per_form": share_by(asked, "form", "topic_right"),
         "section_per_form": share_by(specific, "form", "right"),
         "followup_per_form": share_by(followups, "form", "right"),
         "section_per_topic": share_by(specific, "topic", "right"),
         "country_right": share([r["country_right"] for r in specific + followups]),
-        "misses": [r for r in specific + general + followups if not r["right"]],
+        "misses": [r for r in specific + general + followups if not r["right"]]
+        + [r for r in switches if not r["topic_right"]],
         "targets": {"section_right": SECTION_TARGET, "followup_right": FOLLOW_UP_TARGET},
         "date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
     }  # fmt: skip
@@ -153,6 +180,8 @@ def summary(result: dict[str, Any]) -> str:
         f"(target {FOLLOW_UP_TARGET})",
         f"{result['general']} general questions given the overview: "
         f"{result['general_overview']:.3f}",
+        f"{result['switches']} new topics after an answer taken as new: "
+        f"{result['switch_right']:.3f}",
         f"topic right {result['topic_right']:.3f}; per form: "
         + ", ".join(f"{k} {v:.2f}" for k, v in result["topic_per_form"].items()),
         "section right per form: "
@@ -197,16 +226,17 @@ class CachingNLU:
 
 
 #: The grid ``mrc kb tune-sections`` searches (module constant -> values).
-GRID: dict[tuple[Any, str], list[float]] = {
+GRID: dict[tuple[Any, str], list[float | None]] = {
     (section_choice, "PHRASE_WEIGHT"): [0.5, 0.6],
-    (section_choice, "OVERVIEW_BIAS"): [0.0, 0.03, 0.06],
-    (policy, "FOLLOW_UP_MIN_SCORE"): [0.15, 0.2, 0.3],
-    (policy, "FOLLOW_UP_WEAK_SCORE"): [0.05, 0.08, 0.12],
+    (policy, "FOLLOW_UP_MIN_SCORE"): [0.15, 0.2],
+    (policy, "FOLLOW_UP_WEAK_SCORE"): [0.05, 0.1],
+    (policy, "FOLLOW_UP_LONG_SCORE"): [0.1, 0.15],
+    (policy, "FOLLOW_UP_STAY_MARGIN"): [None, 0.0, 0.05],
 }
 
 
 @contextmanager
-def _setting(values: dict[tuple[Any, str], float]) -> Iterator[None]:
+def _setting(values: dict[tuple[Any, str], float | None]) -> Iterator[None]:
     saved = {key: getattr(*key) for key in values}
     for (module, name), value in values.items():
         setattr(module, name, value)
@@ -219,7 +249,7 @@ def _setting(values: dict[tuple[Any, str], float]) -> Iterator[None]:
 
 async def tune(
     make_dialogue: Callable[[], Dialogue], data: SectionSet
-) -> list[tuple[dict[str, float], dict[str, float]]]:
+) -> list[tuple[dict[str, float | None], dict[str, float]]]:
     """Every point of :data:`GRID` on the development split: the settings and the figures
     (section right, follow-ups right, general given the overview), best first."""
     results = []
@@ -229,8 +259,12 @@ async def tune(
         with _setting(values):
             figures = await evaluate_sections(make_dialogue(), data)
         named = {name: value for (_, name), value in values.items()}
-        scores = {k: figures[k] for k in ("section_right", "followup_right", "general_overview")}
+        scores = {
+            k: figures[k]
+            for k in ("section_right", "followup_right", "general_overview", "switch_right")
+        }
         results.append((named, scores))
     results.sort(key=lambda r: -(r[1]["section_right"] + r[1]["followup_right"]
-                                 + 0.5 * r[1]["general_overview"]))  # fmt: skip
+                                 + 0.5 * r[1]["general_overview"]
+                                 + 0.5 * r[1]["switch_right"]))  # fmt: skip
     return results

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import math
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -23,8 +24,11 @@ from bot.kb.store import Answer, export_contacts, published
 from bot.topics import TOPIC_TITLES
 from nlu_components.normalize import normalize
 
-#: The sub-questions each section answers (also NLU training data for the topic).
+#: The sub-questions each section answers (also NLU training data for the topic)...
 SECTION_PHRASES = PROJECT_DIR / "nlu" / "sections"
+#: ...and more of them, used to choose the section only: trained on, they weakened the NLU's
+#: out-of-scope rejection (docs/nlu.md, "Choosing the section").
+SECTION_ONLY_PHRASES = PROJECT_DIR / "knowledge_base" / "phrases"
 
 #: A topic must reach this BM25 score to be a search hit...
 MIN_SEARCH_SCORE = 1.5
@@ -92,11 +96,15 @@ class _Index:
 class KnowledgeBase:
     """Published articles from the database, in the user's language or a fallback language."""
 
-    def __init__(self, db: Database, section_phrases: Path = SECTION_PHRASES) -> None:
+    def __init__(
+        self,
+        db: Database,
+        section_phrases: Sequence[Path] = (SECTION_PHRASES, SECTION_ONLY_PHRASES),
+    ) -> None:
         self.db = db
         self._index: _Index | None = None
         self._version = -1
-        self._phrases = phrases_under(section_phrases)
+        self._phrases = [p for folder in section_phrases for p in phrases_under(folder)]
         self._sections: SectionIndex | None = None
         self._sections_version: tuple[int, ...] = ()
         self._sections_lock = asyncio.Lock()

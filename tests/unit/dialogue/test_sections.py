@@ -52,6 +52,11 @@ ANSWERS: dict[str, Understood] = {
     "the monthly payment?": ([("work_patent", 0.9)], []),
     "tell me more": ([("nlu_fallback", 0.2)], []),
     "what's the weather in Moscow?": ([("out_of_scope", 0.95)], []),
+    "and where can I check that it is still valid?": ([("nlu_fallback", 0.3)], []),
+    "how do I check whether I have an entry ban now": ([("entry_ban", 0.6)], []),
+    "what about in Almaty?": ([("nlu_fallback", 0.3)], []),
+    "patent info": ([("out_of_scope", 0.99)], []),
+    "how much is the monthly payment?": ([("entry_ban", 0.9)], []),
 }
 
 
@@ -135,6 +140,48 @@ async def test_a_follow_up_the_nlu_cannot_place_is_read_in_the_topic() -> None:
     await d.respond("how much is the monthly payment for the patent", "en", "tg", conversation)
     reply = await d.respond("where to check it?", "en", "tg", conversation)
     assert (reply.action, reply.article, reply.section) == (Action.ANSWER, "work_patent", "check")
+
+
+async def test_a_longer_follow_up_the_nlu_cannot_place_is_read_in_the_topic() -> None:
+    """Up to FOLLOW_UP_MAX_WORDS_UNSURE words when the NLU cannot place it; a message as long
+    that the NLU places in another topic is a question of its own."""
+    d, conversation = dialogue(), Conversation()
+    await d.respond("how much is the monthly payment for the patent", "en", "tg", conversation)
+    reply = await d.respond(
+        "and where can I check that it is still valid?", "en", "tg", conversation
+    )
+    assert (reply.action, reply.article, reply.section) == (Action.ANSWER, "work_patent", "check")
+    other = await d.respond(
+        "how do I check whether I have an entry ban now", "en", "tg", conversation
+    )
+    assert other.article == "entry_ban"
+
+
+async def test_a_city_the_nlu_did_not_tag_still_moves_the_conversation() -> None:
+    """ "Almaty" without an entity (the NLU misses Tajik endings and new spellings) is still
+    Kazakhstan: the same question about Kazakhstan, and the country kept for what follows."""
+    d, conversation = dialogue(), Conversation()
+    await d.respond("how much is the monthly payment for the patent", "en", "tg", conversation)
+    reply = await d.respond("what about in Almaty?", "en", "tg", conversation)
+    assert (reply.article, reply.section, reply.country) == ("work_patent", "kz", "kazakhstan")
+    assert conversation.country == "kazakhstan"
+
+
+async def test_a_request_naming_a_topic_gets_it_even_if_the_nlu_says_out_of_scope() -> None:
+    reply = await dialogue().respond("patent info", "en")
+    assert (reply.action, reply.article, reply.section) == (Action.ANSWER, "work_patent", None)
+
+
+async def test_a_follow_up_another_topic_matches_worse_stays_in_the_conversation() -> None:
+    """The NLU is sure of another topic, but a section of the topic just answered matches
+    better than anything in it: the conversation's topic ("Ҷаримааш чанд?" after
+    registration). When the other topic matches better, it is a new question."""
+    d, conversation = dialogue(), Conversation()
+    await d.respond("tell me about the patent", "en", "tg", conversation)
+    reply = await d.respond("how much is the monthly payment?", "en", "tg", conversation)
+    assert (reply.article, reply.section) == ("work_patent", "payment")
+    other = await d.respond("entry ban check?", "en", "tg", conversation)
+    assert other.article == "entry_ban"
 
 
 async def test_the_topics_own_words_in_a_follow_up_name_a_section() -> None:

@@ -123,3 +123,21 @@ def test_every_shipped_section_phrase_names_a_section_of_its_article() -> None:
     assert len(phrases) > 900
     unknown = {(p.topic, p.section) for p in phrases} - keys
     assert not unknown, sorted(unknown)
+
+
+def test_a_request_naming_one_topic_is_that_topic() -> None:
+    """ "расскажи про патент" names the patent, whatever the NLU made of it; a word two
+    topics' names share goes to the topic it is most of the name of; other requests name none."""
+    articles = (
+        ("work_patent", "Патент", "Патент даёт право работать."),
+        ("language_exam", "Экзамен по русскому языку для патента", "Экзамен сдают в центре."),
+        ("migration_registration", "Migration registration", "Register within 15 days."),
+    )  # a generator, read twice
+    index = SectionIndex(a for a in articles)
+    assert index.named_topic("расскажи про патент") == "work_patent"
+    assert index.named_topic("rasskazhi pro patent") == "work_patent"
+    assert index.named_topic("экзамен для патента") == "language_exam"
+    assert index.named_topic("tell me about registration") == "migration_registration"
+    assert index.named_topic("tell me about the weather") is None
+    assert index.named_topic("tell me more") is None
+    assert index.named_topic("патент и регистрация") is None  # two topics

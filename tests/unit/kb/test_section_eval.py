@@ -1,0 +1,34 @@
+"""The section evaluation's sets and pairs (bot.kb.section_eval)."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from bot.kb.files import KB_DIR
+from bot.kb.section_eval import SECTIONS_DEV, SECTIONS_TEST, load, topic_switches
+
+
+@pytest.mark.parametrize("path", [SECTIONS_DEV, SECTIONS_TEST], ids=["dev", "test"])
+def test_every_label_is_a_section_of_its_article(path: Path) -> None:
+    data = load(path)
+    keys = {
+        folder.name: set(re.findall(r"\{#([a-z0-9_]+)", (folder / "en.md").read_text()))
+        for folder in KB_DIR.iterdir()
+        if (folder / "en.md").exists()
+    }
+    labelled = [(q.topic, q.section) for q in data.questions] + [
+        (f.topic, f.section) for f in data.followups
+    ]
+    unknown = [pair for pair in labelled if pair[1] not in keys.get(pair[0], set())]
+    assert not unknown, unknown[:5]
+
+
+def test_a_topic_switch_pairs_questions_of_two_topics() -> None:
+    data = load(SECTIONS_DEV)
+    pairs = topic_switches(data)
+    assert len(pairs) == len(data.general)
+    assert all(first.topic != then.topic for first, then in pairs)
+    assert pairs == topic_switches(data)  # the same pairs every run
