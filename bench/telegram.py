@@ -70,7 +70,7 @@ def _user_session(emu: BotAPIEmulator, user: EmuUser, latencies: dict[str, list[
             kind = "menu"
             emu.send_text(user, "/menu")
         elif step % 4 == 2 and emu.received(user.id):
-            emu.press_data(user, "cat:legal")  # a category (edits the menu in place)
+            emu.press_data(user, "cat:legal:e")  # a category from the menu (edits it in place)
             emu.wait_until(lambda: emu.received(user.id)[-1].edited, 60)
             latencies["button"].append(time.perf_counter() - began)
             continue

@@ -101,6 +101,11 @@ FOLLOW_UP_WEAK_SCORE = 0.05
 #: topic (None: never).
 FOLLOW_UP_STAY_MARGIN: float | None = 0.0
 FOLLOW_UP_LONG_SCORE = 0.1
+#: When the NLU is unsure (under MIN_CONFIDENCE), a section of one of its three best topics
+#: that matches the message at least this well is the answer (None: never; tuned on the
+#: development split).
+UNSURE_SECTION_SCORE: float | None = 0.2
+UNSURE_SECTION_MIN_WORDS = 3
 #: At most this many of the topic's other sections are offered under a section answer.
 MAX_SECTION_BUTTONS = 8
 
@@ -618,10 +623,20 @@ class Dialogue:
                 topic, section = follow_up
                 return await self._answer(t, topic, base, country=country, section=section)
         # A request that names one topic and nothing else ("расскажи про патент") is that
-        # topic, however the NLU took it: its overview.
-        unplaced = top is None or not sure or top == "out_of_scope"
-        if unplaced and index is not None and (named_topic := index.named_topic(text)):
+        # topic even when the NLU takes it as out of scope: its overview. (When the NLU is only
+        # unsure, a vague word such as "документы" still gets a choice of topics.)
+        if top == "out_of_scope" and index is not None and (named_topic := index.named_topic(text)):
             return await self._answer(t, named_topic, base, country=country)
+        unsure_score = UNSURE_SECTION_SCORE
+        detailed = len(text.split()) >= UNSURE_SECTION_MIN_WORDS
+        if top != "out_of_scope" and not sure and detailed and index and unsure_score is not None:
+            # The NLU hesitates between topics: a section of one of them that matches a
+            # detailed question this well answers it, rather than "I did not understand" (a
+            # vague word such as "документы" still gets a choice of topics).
+            candidates = [n for n, _ in ranking[:3] if n in TOPICS]
+            found = index.best_of(candidates, text, country)
+            if found is not None and found[1] != OVERVIEW and found[2] >= unsure_score:
+                return await self._answer(t, found[0], base, country=country, section=found[1])
         if top is None or not sure:
             return await self._fallback(t, text, base, conversation)
         if top in SMALLTALK:

@@ -260,6 +260,17 @@ class SectionIndex:
         ranked.sort(key=lambda kv: kv[1], reverse=True)
         return ranked
 
+    def best_of(
+        self, topics: Iterable[str], question: str, country: str | None = None
+    ) -> tuple[str, str, float] | None:
+        """The best-matching section of any of ``topics``: ``(topic, section, score)``."""
+        found = [
+            (topic, *ranked[0])
+            for topic in topics
+            if topic in self._topics and (ranked := self.scores(topic, question, country))
+        ]
+        return max(found, key=lambda f: f[2], default=None)
+
     def choose(self, topic: str, question: str, country: str | None = None) -> Choice:
         """The section that answers ``question`` inside ``topic``, or none (the overview)."""
         if self.general(topic, question):

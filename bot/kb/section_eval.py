@@ -31,6 +31,9 @@ from bot.nlu import NLUResult
 
 SECTIONS_TEST = PROJECT_DIR / "tests" / "nlu" / "test_sections.yml"
 SECTIONS_DEV = PROJECT_DIR / "tests" / "nlu" / "dev" / "sections.yml"
+#: Sentences about other things (SIB-200, tg ru en): the dialogue must not answer them with an
+#: article. The development split tunes on the dev files; the held-out run reads the test ones.
+OUT_OF_SCOPE = PROJECT_DIR / "tests" / "nlu" / "eval-data" / "sib200"
 #: Targets of issue 14.
 SECTION_TARGET = 0.85
 FOLLOW_UP_TARGET = 0.85
@@ -61,14 +64,29 @@ class SectionSet:
     questions: list[Question] = field(default_factory=list)
     general: list[Question] = field(default_factory=list)
     followups: list[FollowUp] = field(default_factory=list)
+    out_of_scope: list[str] = field(default_factory=list)
+
+
+def out_of_scope_texts(split: str) -> list[str]:
+    """SIB-200 sentences of ``split`` (dev or test) in tg, ru and en, travel left out (a
+    migrant's travel can be in scope)."""
+    texts = []
+    for name in ("tgk_Cyrl", "rus_Cyrl", "eng_Latn"):
+        path = OUT_OF_SCOPE / f"{name}.{split}.tsv"
+        if path.exists():
+            rows = [line.split("\t") for line in path.read_text(encoding="utf-8").splitlines()[1:]]
+            texts += [row[2] for row in rows if len(row) >= 3 and row[1] != "travel"]
+    return texts
 
 
 def load(path: Path) -> SectionSet:
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    split = "dev" if path == SECTIONS_DEV else "test"
     return SectionSet(
         [Question(**q) for q in data.get("questions") or []],
         [Question(**q) for q in data.get("general") or []],
         [FollowUp(**f) for f in data.get("followups") or []],
+        out_of_scope_texts(split),
     )
 
 
@@ -145,6 +163,11 @@ async def evaluate_sections(
     general = list(await asyncio.gather(*(ask(q) for q in data.general)))
     followups = list(await asyncio.gather(*(follow(f) for f in data.followups)))
     switches = list(await asyncio.gather(*(switch(a, b) for a, b in topic_switches(data))))
+    outside = list(
+        await asyncio.gather(
+            *(ask(Question(text, "sib200", "out_of_scope")) for text in data.out_of_scope)
+        )
+    )
     for row in general:
         row["right"] = row["topic_right"] and row["answered_section"] is None
     asked = specific + general
@@ -158,6 +181,8 @@ async def evaluate_sections(
         "general_overview": share([r["right"] for r in general]),
         "switches": len(switches),
         "switch_right": share([r["topic_right"] for r in switches]),
+        "out_of_scope": len(outside),
+        "out_of_scope_answered": share([r["answered_topic"] is not None for r in outside]),
         "topic_right": share([r["topic_right"] for r in asked]),
         "topic_per_form": share_by(asked, "form", "topic_right"),
         "section_per_form": share_by(specific, "form", "right"),
@@ -182,6 +207,8 @@ def summary(result: dict[str, Any]) -> str:
         f"{result['general_overview']:.3f}",
         f"{result['switches']} new topics after an answer taken as new: "
         f"{result['switch_right']:.3f}",
+        f"{result['out_of_scope']} sentences about other things answered with an article: "
+        f"{result['out_of_scope_answered']:.3f}",
         f"topic right {result['topic_right']:.3f}; per form: "
         + ", ".join(f"{k} {v:.2f}" for k, v in result["topic_per_form"].items()),
         "section right per form: "
@@ -261,10 +288,17 @@ async def tune(
         named = {name: value for (_, name), value in values.items()}
         scores = {
             k: figures[k]
-            for k in ("section_right", "followup_right", "general_overview", "switch_right")
+            for k in (
+                "section_right",
+                "followup_right",
+                "general_overview",
+                "switch_right",
+                "out_of_scope_answered",
+            )
         }
         results.append((named, scores))
     results.sort(key=lambda r: -(r[1]["section_right"] + r[1]["followup_right"]
                                  + 0.5 * r[1]["general_overview"]
-                                 + 0.5 * r[1]["switch_right"]))  # fmt: skip
+                                 + 0.5 * r[1]["switch_right"]
+                                 - r[1]["out_of_scope_answered"]))  # fmt: skip
     return results

@@ -56,6 +56,12 @@ ANSWERS: dict[str, Understood] = {
     "how do I check whether I have an entry ban now": ([("entry_ban", 0.6)], []),
     "what about in Almaty?": ([("nlu_fallback", 0.3)], []),
     "patent info": ([("out_of_scope", 0.99)], []),
+    "patent info please": ([("nlu_fallback", 0.3)], []),
+    "how much is the monthly payment for my patent": (
+        [("work_patent", 0.3), ("entry_ban", 0.2)],
+        [],
+    ),
+    "monthly payment": ([("work_patent", 0.3)], []),
     "how much is the monthly payment?": ([("entry_ban", 0.9)], []),
 }
 
@@ -170,6 +176,17 @@ async def test_a_city_the_nlu_did_not_tag_still_moves_the_conversation() -> None
 async def test_a_request_naming_a_topic_gets_it_even_if_the_nlu_says_out_of_scope() -> None:
     reply = await dialogue().respond("patent info", "en")
     assert (reply.action, reply.article, reply.section) == (Action.ANSWER, "work_patent", None)
+
+
+async def test_a_detailed_question_the_nlu_hesitates_on_gets_the_section_that_matches() -> None:
+    """Under MIN_CONFIDENCE, a section of one of the NLU's best topics that matches a question
+    of three words or more answers it; a vague word or two still gets the choice of topics."""
+    d = dialogue()
+    reply = await d.respond("how much is the monthly payment for my patent", "en")
+    assert (reply.action, reply.article, reply.section) == (Action.ANSWER, "work_patent", "payment")
+    vague = await d.respond("monthly payment", "en")
+    assert vague.action is Action.FALLBACK
+    assert (await d.respond("patent info please", "en")).section is None  # not out of scope
 
 
 async def test_a_follow_up_another_topic_matches_worse_stays_in_the_conversation() -> None:
