@@ -27,6 +27,11 @@ LANGUAGES: tuple[Language, ...] = get_args(Language)
 #: The MRC's time zone: office hours are in it, and times are shown in it.
 TIMEZONE_NAME = "Asia/Dushanbe"
 TIMEZONE = ZoneInfo(TIMEZONE_NAME)
+
+
+def local_today() -> date:
+    """Today in Dushanbe (the dashboard's days; the machine's own date can be yesterday's)."""
+    return datetime.now(TIMEZONE).date()
 DOMAIN = "messages"
 #: The catalogs translators edit (``messages.po``): in the checkout, not needed at run time.
 SOURCE_DIR = PROJECT_DIR / "locales"

@@ -92,6 +92,9 @@ async def run(settings: Settings, *, demo: bool = False, stdin: TextIO = sys.std
         telegram = settings.telegram_token is not None and not demo
         # Telegram can tell subscribers about updates (🔔 under answers).
         dialogue = build_dialogue(settings, nlu, db, bell=telegram)
+        # The section index takes a second or two to build: now, while the NLU server starts,
+        # rather than on the first person's message.
+        await dialogue.articles.sections()
         if not telegram:
             if settings.web_console and not demo:
                 await _first_admin(db)

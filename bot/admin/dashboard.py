@@ -11,7 +11,7 @@ from starlette.responses import Response
 from bot.admin import stats
 from bot.admin.accounts import ADMIN, EDITOR, OPERATOR
 from bot.admin.console import console_of, require, route, staff_of
-from bot.i18n import Translator
+from bot.i18n import Translator, local_today
 from bot.kb import curation
 from bot.topics import TOPIC_TITLES
 
@@ -19,7 +19,7 @@ MAX_DAYS = 366
 
 
 def _period(request: Request) -> tuple[date, date]:
-    today = date.today()
+    today = local_today()  # the figures count days in Dushanbe time
     try:
         end = date.fromisoformat(request.query_params.get("to", ""))
     except ValueError:

@@ -175,22 +175,23 @@ class SectionIndex:
         self._build()
 
     def _build(self) -> None:
-        documents: list[Counter[str]] = []
-        counted: dict[int, Counter[str]] = {}
+        # Each text's features are counted once, for the document frequencies and its vector.
+        counted: dict[str, Counter[str]] = {}
+        df: Counter[str] = Counter()
+        n = 0
         for entries in self._topics.values():
             for entry in entries.values():
                 for text in (" ".join(entry.text), *entry.phrases):
-                    counted[id(text)] = features(text)
-                    documents.append(counted[id(text)])
-        df: Counter[str] = Counter()
-        for doc in documents:
-            df.update(doc.keys())
-        n = max(len(documents), 1)
+                    if text not in counted:
+                        counted[text] = features(text)
+                    df.update(counted[text].keys())
+                    n += 1
+        n = max(n, 1)
         self._idf = {g: math.log((1 + n) / (1 + d)) + 1 for g, d in df.items()}
         for entries in self._topics.values():
             for entry in entries.values():
-                entry.text_vector = _unit(features(" ".join(entry.text)), self._idf)
-                entry.phrase_vectors = [_unit(features(p), self._idf) for p in entry.phrases]
+                entry.text_vector = _unit(counted[" ".join(entry.text)], self._idf)
+                entry.phrase_vectors = [_unit(counted[p], self._idf) for p in entry.phrases]
 
     def general(self, topic: str, question: str) -> bool:
         """Whether ``question`` names only the topic (its title's words) and asks for

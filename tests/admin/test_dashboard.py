@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 from bot.admin.stats import figures
 from bot.db.base import utcnow
 from bot.db.models import Feedback, Message, Ticket, User
+from bot.i18n import local_today
 from tests.admin.conftest import Env
 
 
@@ -33,7 +34,7 @@ async def _activity(env: Env) -> None:
 
 async def test_figures_count_the_period_only(env: Env) -> None:
     await _activity(env)
-    today = date.today()
+    today = local_today()  # the figures' days are Dushanbe's
     async with env.db.session() as session:
         f = await figures(session, today - timedelta(days=6), today)
     assert f.total == 5
