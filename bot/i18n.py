@@ -32,6 +32,8 @@ TIMEZONE = ZoneInfo(TIMEZONE_NAME)
 def local_today() -> date:
     """Today in Dushanbe (the dashboard's days; the machine's own date can be yesterday's)."""
     return datetime.now(TIMEZONE).date()
+
+
 DOMAIN = "messages"
 #: The catalogs translators edit (``messages.po``): in the checkout, not needed at run time.
 SOURCE_DIR = PROJECT_DIR / "locales"
