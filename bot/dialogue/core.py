@@ -96,11 +96,11 @@ FOLLOW_UP_MIN_SCORE = 0.2
 #: (a short message after an answer is then far likelier a follow-up than a new question).
 FOLLOW_UP_WEAK_SCORE = 0.05
 #: ...and this well when such a message is longer than FOLLOW_UP_MAX_WORDS.
+FOLLOW_UP_LONG_SCORE = 0.1
 #: A short message the NLU is sure is another topic still continues the conversation's topic
 #: when one of its sections matches the message by this much more than anything in the other
 #: topic (None: never).
 FOLLOW_UP_STAY_MARGIN: float | None = 0.0
-FOLLOW_UP_LONG_SCORE = 0.1
 #: When the NLU is unsure (under MIN_CONFIDENCE), a section of one of its three best topics
 #: that matches the message at least this well is the answer (None: never; tuned on the
 #: development split).
