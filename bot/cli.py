@@ -189,6 +189,7 @@ def cmd_kb_eval(args: argparse.Namespace) -> int:
 
     settings = _settings()
     setup_logging(settings.log_level, console_level="WARNING")
+    split = "dev" if args.dev else "test"
     sections_set = section_eval.SECTIONS_DEV if args.dev else section_eval.SECTIONS_TEST
     questions = evaluation.load_questions()
 
@@ -197,7 +198,7 @@ def cmd_kb_eval(args: argparse.Namespace) -> int:
         if not args.dev:
             result["facts"] = await evaluation.evaluate_facts(make(), questions)
         result["sections"] = await section_eval.evaluate_sections(
-            make(), section_eval.load(sections_set)
+            make(), section_eval.load(sections_set, split)
         )
         return result
 
@@ -228,7 +229,7 @@ def cmd_kb_tune(args: argparse.Namespace) -> int:
 
     settings = _settings()
     setup_logging(settings.log_level, console_level="WARNING")
-    data = section_eval.load(section_eval.SECTIONS_DEV)
+    data = section_eval.load(section_eval.SECTIONS_DEV, "dev")
 
     async def job(make):  # type: ignore[no-untyped-def]
         return {"grid": await section_eval.tune(make, data)}

@@ -28,6 +28,7 @@ from typing import Protocol
 
 from babel import Locale
 
+from bot.dialogue.continuation import continues
 from bot.dialogue.payloads import (
     ChooseLanguage,
     OpenCategory,
@@ -82,10 +83,10 @@ CONTACT_GROUPS = ("emergency", "mrc", "ministry", "embassy", "consulate", "inter
 #: language identification is at least this sure and the message has at least this many words.
 SWITCH_CONFIDENCE = 0.6
 SWITCH_MIN_WORDS = 3
-#: A message of at most this many words, after an answer, may be a follow-up to it (this many
-#: when the NLU agrees on the topic or cannot place the message: "can I get a new one in
-#: Moscow?")...
+#: A message of at most this many words, after an answer, may be a follow-up to it...
 FOLLOW_UP_MAX_WORDS = 6
+#: ...or of this many when the NLU agrees on the topic or cannot place the message ("can I get
+#: a new one in Moscow?")...
 FOLLOW_UP_MAX_WORDS_UNSURE = 10
 #: ...unless the NLU is at least this sure it is about another topic (or out of scope)...
 FOLLOW_UP_NEW_TOPIC = 0.8
@@ -101,6 +102,11 @@ FOLLOW_UP_LONG_SCORE = 0.1
 #: when one of its sections matches the message by this much more than anything in the other
 #: topic (None: never).
 FOLLOW_UP_STAY_MARGIN: float | None = 0.0
+#: A short message that refers back (a pronoun, a possessive ending, a leading "and": see
+#: bot.dialogue.continuation) continues the topic even when the NLU is sure of another, if one
+#: of the topic's sections matches it at least FOLLOW_UP_MIN_SCORE and no less than this much
+#: below the other topic's best (None: such words count for nothing).
+FOLLOW_UP_CUE_MARGIN: float | None = 0.2
 #: When the NLU is unsure (under MIN_CONFIDENCE), a section of one of its three best topics
 #: that matches the message at least this well is the answer (None: never; tuned on the
 #: development split).
@@ -299,6 +305,22 @@ def _section(index: SectionIndex | None, topic: str, text: str, country: str | N
     return index.choose(topic, text, country).section if index is not None else None
 
 
+def _stays(
+    index: SectionIndex, text: str, topic: str, top: str, cued: bool, country: str | None
+) -> bool:
+    """Whether a message the NLU is sure belongs to ``top`` (another topic, or out of scope)
+    still continues ``topic``: one of its sections matches better than anything in ``top``
+    ("Ҷаримааш чанд?" after registration: its fines, not the police's), or nearly as well
+    when the message refers back ("Ӯ шаҳрванди Русия мешавад?" after a child born abroad)."""
+    margin = -FOLLOW_UP_CUE_MARGIN if cued and FOLLOW_UP_CUE_MARGIN is not None else None
+    margin = FOLLOW_UP_STAY_MARGIN if margin is None else margin
+    if margin is None or (top not in TOPICS and not cued):
+        return False
+    mine = max((v for k, v in index.scores(topic, text, country) if k != OVERVIEW), default=0.0)
+    theirs = max((v for _, v in index.scores(top, text, country)), default=0.0)
+    return mine >= FOLLOW_UP_MIN_SCORE and mine >= theirs + margin
+
+
 def _follow_up(
     index: SectionIndex | None,
     text: str,
@@ -310,24 +332,27 @@ def _follow_up(
     """``(topic, section)`` when a short message continues the conversation's topic ("and
     in Kazakhstan?", "how much?", "а штраф?"); None when it is a question of its own."""
     topic = conversation.last_topic
-    # The NLU agrees on the topic or cannot place the message at all: a message after an
-    # answer is then far likelier a follow-up than a new question.
-    weak = top == topic or top is None or confidence < MIN_CONFIDENCE
+    # The NLU agrees on the topic or cannot place the message at all, or the message refers
+    # back ("Ҷаримааш чанд?"): it is then far likelier a follow-up than a new question.
+    cued = FOLLOW_UP_CUE_MARGIN is not None and continues(text)
+    weak = top == topic or top is None or confidence < MIN_CONFIDENCE or cued
     limit = FOLLOW_UP_MAX_WORDS_UNSURE if weak else FOLLOW_UP_MAX_WORDS
     if index is None or topic not in TOPICS or len(text.split()) > limit:
         return None
     country = conversation.country
+    # A place and request words only ("what about Almaty?", "a v Karagande?"): the same
+    # question about it, whatever the NLU makes of so few words.
+    rest = without_places(text)
+    place_only = named is not None and len(rest.split()) <= 3 and index.request_only(rest)
+    if (
+        top is not None
+        and top != topic
+        and confidence >= FOLLOW_UP_NEW_TOPIC
+        and not place_only
+        and not _stays(index, text, topic, top, cued, country)
+    ):
+        return None
     scores = index.scores(topic, text, country)
-    if top is not None and top != topic and confidence >= FOLLOW_UP_NEW_TOPIC:
-        # Surely another topic, or surely out of scope; unless the topic just answered has
-        # a section that matches better than anything in the other ("Ҷаримааш чанд?" after
-        # registration: its fines, not the police's).
-        if top not in TOPICS or FOLLOW_UP_STAY_MARGIN is None:
-            return None
-        mine = max((v for k, v in scores if k != OVERVIEW), default=0.0)
-        theirs = max((v for _, v in index.scores(top, text, country)), default=0.0)
-        if mine < FOLLOW_UP_MIN_SCORE or mine < theirs + FOLLOW_UP_STAY_MARGIN:
-            return None
     overview = dict(scores).get(OVERVIEW, 0.0)
     ranked = [(k, v) for k, v in scores if k != OVERVIEW]
     short = len(text.split()) <= FOLLOW_UP_MAX_WORDS
@@ -337,11 +362,13 @@ def _follow_up(
     # After an answer the topic's own words name a section ("а развод?", "a alimenty?"):
     # only a message of nothing but request words ("tell me more") is not about one.
     best = ranked[0] if ranked else None
-    # A place and request words only ("what about Almaty?"): the same question about it.
-    rest = without_places(text)
-    place_only = named is not None and len(rest.split()) <= 3 and index.request_only(rest)
-    about_a_section = best is not None and best[1] >= threshold and best[1] > overview
-    if best is not None and about_a_section and not place_only and not index.request_only(text):
+    if (
+        best is not None
+        and threshold <= best[1]
+        and best[1] > overview
+        and not place_only
+        and not index.request_only(text)
+    ):
         return topic, best[0]
     if not named:
         return None

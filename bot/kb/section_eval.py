@@ -79,9 +79,12 @@ def out_of_scope_texts(split: str) -> list[str]:
     return texts
 
 
-def load(path: Path) -> SectionSet:
+def load(path: Path, split: str) -> SectionSet:
+    """The questions of ``path``, with the SIB-200 sentences of ``split`` ("dev" or "test")
+    as the out-of-scope part."""
+    if split not in ("dev", "test"):
+        raise ValueError(f"unknown split: {split!r}")
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    split = "dev" if path == SECTIONS_DEV else "test"
     return SectionSet(
         [Question(**q) for q in data.get("questions") or []],
         [Question(**q) for q in data.get("general") or []],
@@ -259,6 +262,7 @@ GRID: dict[tuple[Any, str], list[float | None]] = {
     (policy, "FOLLOW_UP_WEAK_SCORE"): [0.05, 0.1],
     (policy, "FOLLOW_UP_LONG_SCORE"): [0.1, 0.15],
     (policy, "FOLLOW_UP_STAY_MARGIN"): [None, 0.0, 0.05],
+    (policy, "FOLLOW_UP_CUE_MARGIN"): [None, 0.0, 0.1, 0.2],
 }
 
 

@@ -55,6 +55,7 @@ ANSWERS: dict[str, Understood] = {
     "and where can I check that it is still valid?": ([("nlu_fallback", 0.3)], []),
     "how do I check whether I have an entry ban now": ([("entry_ban", 0.6)], []),
     "what about in Almaty?": ([("nlu_fallback", 0.3)], []),
+    "a v Karagande?": ([("out_of_scope", 0.95)], []),
     "patent info": ([("out_of_scope", 0.99)], []),
     "patent info please": ([("nlu_fallback", 0.3)], []),
     "how much is the monthly payment for my patent": (
@@ -173,6 +174,16 @@ async def test_a_city_the_nlu_did_not_tag_still_moves_the_conversation() -> None
     assert conversation.country == "kazakhstan"
 
 
+async def test_a_place_alone_is_a_follow_up_even_if_the_nlu_is_sure_it_is_out_of_scope() -> None:
+    """So few words tell the NLU little: "a v Karagande?" after an answer asks it again."""
+    d, conversation = dialogue(), Conversation()
+    await d.respond("how much is the monthly payment for the patent", "en", "tg", conversation)
+    reply = await d.respond("a v Karagande?", "en", "tg", conversation)
+    assert (reply.article, reply.section, reply.country) == ("work_patent", "kz", "kazakhstan")
+    fresh = await d.respond("a v Karagande?", "en", "tg", Conversation())
+    assert fresh.action is Action.OUT_OF_SCOPE  # with nothing before it, out of scope
+
+
 async def test_a_request_naming_a_topic_gets_it_even_if_the_nlu_says_out_of_scope() -> None:
     reply = await dialogue().respond("patent info", "en")
     assert (reply.action, reply.article, reply.section) == (Action.ANSWER, "work_patent", None)
@@ -186,7 +197,9 @@ async def test_a_detailed_question_the_nlu_hesitates_on_gets_the_section_that_ma
     assert (reply.action, reply.article, reply.section) == (Action.ANSWER, "work_patent", "payment")
     vague = await d.respond("monthly payment", "en")
     assert vague.action is Action.FALLBACK
-    assert (await d.respond("patent info please", "en")).section is None  # not out of scope
+    # Unsure with no topic to look in (and not out of scope, so not a named topic either).
+    unplaced = await d.respond("patent info please", "en")
+    assert (unplaced.action, unplaced.article) == (Action.FALLBACK, None)
 
 
 async def test_a_follow_up_another_topic_matches_worse_stays_in_the_conversation() -> None:

@@ -11,9 +11,11 @@ from bot.kb.files import KB_DIR
 from bot.kb.section_eval import SECTIONS_DEV, SECTIONS_TEST, load, topic_switches
 
 
-@pytest.mark.parametrize("path", [SECTIONS_DEV, SECTIONS_TEST], ids=["dev", "test"])
-def test_every_label_is_a_section_of_its_article(path: Path) -> None:
-    data = load(path)
+@pytest.mark.parametrize(
+    ("path", "split"), [(SECTIONS_DEV, "dev"), (SECTIONS_TEST, "test")], ids=["dev", "test"]
+)
+def test_every_label_is_a_section_of_its_article(path: Path, split: str) -> None:
+    data = load(path, split)
     keys = {
         folder.name: set(re.findall(r"\{#([a-z0-9_]+)", (folder / "en.md").read_text()))
         for folder in KB_DIR.iterdir()
@@ -27,8 +29,18 @@ def test_every_label_is_a_section_of_its_article(path: Path) -> None:
 
 
 def test_a_topic_switch_pairs_questions_of_two_topics() -> None:
-    data = load(SECTIONS_DEV)
+    data = load(SECTIONS_DEV, "dev")
     pairs = topic_switches(data)
     assert len(pairs) == len(data.general)
     assert all(first.topic != then.topic for first, then in pairs)
     assert pairs == topic_switches(data)  # the same pairs every run
+
+
+def test_each_split_takes_its_own_out_of_scope_sentences() -> None:
+    dev = load(SECTIONS_DEV, "dev").out_of_scope
+    test = load(SECTIONS_TEST, "test").out_of_scope
+    assert dev
+    assert test
+    assert not set(dev) & set(test)
+    with pytest.raises(ValueError, match="unknown split"):
+        load(SECTIONS_DEV, "train")
