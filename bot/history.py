@@ -13,7 +13,7 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.base import utcnow
-from bot.db.models import Feedback, Message, Subscription, User
+from bot.db.models import Feedback, Message, Reminder, Subscription, User
 from bot.dialogue import Reply
 
 
@@ -50,14 +50,15 @@ async def purge_expired(session: AsyncSession, retention_days: int) -> int:
 
 
 async def delete_user_data(session: AsyncSession, user_id: int) -> None:
-    """Delete a user with their messages, feedback and tickets (the staff group keeps the
-    copies Telegram holds there; operators are asked to delete the topic)."""
+    """Delete a user with their messages, feedback, reminders and tickets (the staff group
+    keeps the copies Telegram holds there; operators are asked to delete the topic)."""
     from bot.escalation.tickets import delete_personal_content
 
     await delete_personal_content(session, user_id)
     await session.execute(delete(Message).where(Message.user_id == user_id))
     await session.execute(delete(Feedback).where(Feedback.user_id == user_id))
     await session.execute(delete(Subscription).where(Subscription.user_id == user_id))
+    await session.execute(delete(Reminder).where(Reminder.user_id == user_id))
     await session.execute(delete(User).where(User.id == user_id))
 
 
@@ -86,6 +87,9 @@ async def export_user_data(session: AsyncSession, user_id: int) -> dict[str, Any
     )
     followed = await session.scalars(
         select(Subscription.topic).where(Subscription.user_id == user_id).order_by(Subscription.id)
+    )
+    reminders = await session.scalars(
+        select(Reminder).where(Reminder.user_id == user_id).order_by(Reminder.id)
     )
     return {
         "user": {
@@ -116,5 +120,15 @@ async def export_user_data(session: AsyncSession, user_id: int) -> dict[str, Any
             for f in feedback
         ],
         "following": list(followed),
+        "reminders": [
+            {
+                "kind": r.kind,
+                "date": r.due.isoformat(),
+                "region": r.region,
+                "timezone": r.timezone,
+                "next_reminder_at": r.next_at.isoformat() if r.next_at else None,
+            }
+            for r in reminders
+        ],
         "conversation_memory": user.conversation,
     }

@@ -1,5 +1,6 @@
 """What is kept only for a while, deleted when its time is up: messages and closed tickets after
-the retention period (``MRC_MESSAGE_RETENTION_DAYS``), conversation memories after a day.
+the retention period (``MRC_MESSAGE_RETENTION_DAYS``), conversation memories after a day,
+reminders' dates a week after they pass (``bot.reminders.store.GRACE``).
 
 Run at every start and every hour by the Telegram bot (each worker may run it: deleting twice
 deletes nothing more).
@@ -16,6 +17,7 @@ from bot.db.base import utcnow
 from bot.db.models import User
 from bot.escalation.tickets import purge_closed
 from bot.history import purge_expired
+from bot.reminders import store as reminders
 
 #: The dialogue's memory of a conversation is forgotten after this long without a message.
 MEMORY_KEPT = timedelta(days=1)
@@ -38,4 +40,5 @@ async def purge(db: Database, retention_days: int) -> int:
     async with db.session() as session:
         deleted = await purge_expired(session, retention_days)
         deleted += await purge_closed(session, retention_days)
+        deleted += await reminders.purge(session, utcnow().date())
     return deleted + await forget_old(db)

@@ -120,6 +120,11 @@ class Settings(BaseSettings):
     telegram_timeout: float = Field(default=10.0, gt=0, le=120)
     #: "typing…" is shown only when an answer takes longer than this many seconds.
     typing_delay: float = Field(default=0.5, ge=0, le=10)
+    #: How often (seconds) due reminders are looked for and sent.
+    reminder_poll: float = Field(default=60.0, gt=0, le=3600)
+    #: For tests and drills only: a file holding an ISO date and time (with its zone) that the
+    #: reminders take as "now", read at each poll. Unset: the real clock.
+    clock_file: Path | None = None
 
     nlu_url: str = "http://127.0.0.1:5005"
     nlu_token: SecretStr | None = None
@@ -139,6 +144,7 @@ class Settings(BaseSettings):
         "webhook_url",
         "web_secret",
         "bot_username",
+        "clock_file",
         mode="before",
     )
     @classmethod

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 from babel.dates import format_timedelta
 from starlette.requests import Request
@@ -11,8 +11,10 @@ from starlette.responses import Response
 from bot.admin import stats
 from bot.admin.accounts import ADMIN, EDITOR, OPERATOR
 from bot.admin.console import console_of, require, route, staff_of
-from bot.i18n import Translator, local_today
+from bot.i18n import Translator, format_date, local_today
 from bot.kb import curation
+from bot.reminders import store as reminders
+from bot.reminders import texts
 from bot.topics import TOPIC_TITLES
 
 MAX_DAYS = 366
@@ -47,6 +49,9 @@ async def dashboard(request: Request) -> Response:
     async with console.db.session() as session:
         figures = await stats.figures(session, start, end)
         due = await curation.needs_checking(session) if staff_of(request).role != OPERATOR else []
+        active = await reminders.active(session)
+        since = datetime.combine(start - timedelta(days=start.weekday()), time(), tzinfo=UTC)
+        sent = await reminders.sent_per_week(session, since)
     topics = [(t.gettext(TOPIC_TITLES.get(k, k)), v) for k, v in figures.per_topic.most_common(20)]
     ratings = [(f"{'★' * r}", figures.ratings[r]) for r in range(5, 0, -1)]
     median = (
@@ -60,6 +65,8 @@ async def dashboard(request: Request) -> Response:
         "median": median, "colours": stats.LANGUAGE_COLOURS, "outcomes": stats.OUTCOMES,
         "titles": {k: t.gettext(v) for k, v in TOPIC_TITLES.items()},
         "due": due[:DUE_SHOWN], "due_total": len(due),
+        "reminders_active": [(texts.kind_name(t, k), n) for k, n in active.items()],
+        "reminders_sent": [(format_date(w, language), n) for w, n in sent if w <= end],
     }  # fmt: skip
     return console.page(request, "dashboard.html", context)
 

@@ -411,3 +411,40 @@ class FloodCounter(Base):
     window_start: Mapped[datetime]
     count: Mapped[int]
     warned: Mapped[bool] = mapped_column(default=False)
+
+
+class Reminder(Base):
+    """A date a migrant asked to be reminded of (issue 15): the patent paid until, the
+    registration valid until, or the last day of a legal stay. Only the date and how to send
+    it are kept, and only while the reminder is active (plus ``bot.reminders.store.GRACE``)."""
+
+    __tablename__ = "reminders"
+    __table_args__ = (
+        UniqueConstraint("user_id", "kind"),
+        CheckConstraint("kind IN ('patent', 'registration', 'stay')", name="kind"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    due: Mapped[date]
+    #: For the patent: the region it was issued in (a key of bot.reminders.regions), if given.
+    region: Mapped[str | None] = mapped_column(String(32))
+    #: The IANA time zone the person's reminders are sent in.
+    timezone: Mapped[str] = mapped_column(String(64), default="Europe/Moscow")
+    #: The next reminder, as days before ``due`` (7, 3, 1 or 0), and when it is sent (UTC);
+    #: both None once the last was sent.
+    next_step: Mapped[int | None]
+    next_at: Mapped[datetime | None] = mapped_column(index=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class ReminderSent(Base):
+    """One reminder sent, for the dashboard's weekly figure: its kind and time, no person."""
+
+    __tablename__ = "reminders_sent"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    sent_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)

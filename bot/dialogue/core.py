@@ -37,6 +37,7 @@ from bot.dialogue.payloads import (
     OpenSection,
     OpenTopic,
     Payload,
+    Remind,
     ShowMore,
     ShowSources,
     Subscribe,
@@ -206,6 +207,9 @@ class Conversation:
     last_section: str | None = None
     #: The destination country the user last named (its rules are the ones shown).
     country: str | None = None
+    #: The date a channel asked for and waits for (a reminder's kind, or "stay" for the stay
+    #: calculator's dates): the next text message is read as it (bot.reminders).
+    awaiting: str | None = None
 
 
 class Articles(Protocol):
@@ -441,6 +445,22 @@ def section_choices(
     ]
 
 
+#: Topics under whose answers a channel that can send reminders offers them (the reminder's
+#: kind); the stay limit's section offers the stay calculator instead.
+REMIND_KINDS = {"work_patent": "patent", "migration_registration": "registration"}
+
+
+def remind_choice(t: Translator, topic: str, section: str | None) -> Choice | None:
+    """ "⏰ Remind me" under the patent's and the registration's answers (channels that can send
+    reminders), "📅 Count my days" under the stay limit."""
+    if topic == "migration_registration" and section == "stay_limit":
+        return Choice(t.gettext("📅 Count my days in Russia"), Remind("stay"))
+    kind = REMIND_KINDS.get(topic)
+    if kind is None:
+        return None
+    return Choice(t.gettext("⏰ Remind me of the date"), Remind(kind))
+
+
 def render_article(
     answer: Answer,
     t: Translator,
@@ -454,7 +474,8 @@ def render_article(
     """One part of an article (or of one of its sections) as the user sees it: ``(markdown
     text, buttons, related)``. The console's preview uses this too, so it shows exactly what
     the bot will send. Under a section: "Whole article" and the other sections. ``bell`` adds
-    "🔔 Tell me when this changes" under the last part (channels that can notify)."""
+    "🔔 Tell me when this changes" under the last part, and "⏰ Remind me" under the patent's and
+    the registration's (channels that can notify)."""
     if find_section(answer, section, country) is None:
         section = None
     parts = split_parts(article_text(answer, t, country, section), part_chars)
@@ -501,6 +522,8 @@ def render_article(
         ]
         if bell:
             choices.append(Choice(t.gettext("🔔 Tell me when this changes"), Subscribe(topic)))
+            if remind := remind_choice(t, topic, section):
+                choices.append(remind)
     if action is Action.ESCALATE:
         choices.insert(0, human_choice(t))
     elif last:

@@ -22,6 +22,11 @@ Subscribe, Unsubscribe   ``sub:<topic>``, ``unsub:<topic>``     the channel (�
 Rate                     ``rate:<ticket>:<1-5>``                the channel (escalation)
 DeleteData               ``del:ask|yes|no``                     the channel (privacy)
 ExportData               ``data:export``                        the channel (privacy)
+Remind                   ``rem[:<kind>]``                       the channel (reminders)
+RemindOn                 ``rem:on:<kind>:<yyyymmdd>``           the channel (reminders)
+RemindStop               ``rem:stop:<kind>``                    the channel (reminders)
+RemindRegion             ``rem:reg:<region>``                   the channel (reminders)
+RemindZone               ``rem:tz[:<n>]``                       the channel (reminders)
 =======================  =====================================  ===========================
 
 "In place" navigation buttons belong to a menu message, which is replaced while the user moves
@@ -30,6 +35,7 @@ through it; the same buttons under an answer open a new message (an answer is ne
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from dataclasses import dataclass
 from typing import Literal
@@ -152,6 +158,52 @@ class ExportData:
     """/privacy's "Send me my data"."""
 
 
+#: What a reminder can be about (bot.reminders.store.KINDS); "stay" alone starts the calculator.
+REMINDER_KINDS = ("patent", "registration", "stay")
+#: Regions and time zones a button may name (bot.reminders.texts, bot.reminders.schedule).
+REGION_KEYS = ("moscow", "mosobl", "spb", "lenobl", "sverdlovsk", "novosibirsk", "tatarstan",
+               "tyumen", "nnovgorod", "irkutsk")  # fmt: skip
+ZONE_COUNT = 8
+
+
+@dataclass(frozen=True, slots=True)
+class Remind:
+    """/remind's menu, or the question for one kind's date (the stay: the calculator)."""
+
+    kind: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class RemindOn:
+    """Set the reminder of ``kind`` to ``date`` ("I paid: now until…", "I meant…", the stay's
+    last day)."""
+
+    kind: str
+    date: dt.date
+
+
+@dataclass(frozen=True, slots=True)
+class RemindStop:
+    """Stop the reminder of ``kind`` and delete its date."""
+
+    kind: str
+
+
+@dataclass(frozen=True, slots=True)
+class RemindRegion:
+    """The region the patent was issued in (its monthly payment is then shown)."""
+
+    region: str
+
+
+@dataclass(frozen=True, slots=True)
+class RemindZone:
+    """Send reminders in the ``index``-th time zone of bot.reminders.schedule.TIMEZONES (None:
+    show the choice)."""
+
+    index: int | None = None
+
+
 Payload = (
     OpenMenu
     | OpenCategory
@@ -168,6 +220,11 @@ Payload = (
     | Rate
     | DeleteData
     | ExportData
+    | Remind
+    | RemindOn
+    | RemindStop
+    | RemindRegion
+    | RemindZone
 )
 
 #: The payloads the dialogue core answers (the rest belong to a channel's own features).
@@ -219,6 +276,20 @@ def encode(payload: Payload) -> str:
             text = f"del:{step}"
         case ExportData():
             text = "data:export"
+        case Remind(None):
+            text = "rem"
+        case Remind(kind):
+            text = f"rem:{kind}"
+        case RemindOn(kind, date):
+            text = f"rem:on:{kind}:{date:%Y%m%d}"
+        case RemindStop(kind):
+            text = f"rem:stop:{kind}"
+        case RemindRegion(region):
+            text = f"rem:reg:{region}"
+        case RemindZone(None):
+            text = "rem:tz"
+        case RemindZone(index):
+            text = f"rem:tz:{index}"
     if len(text.encode()) > MAX_BYTES:
         raise ValueError(f"payload {text!r} is over {MAX_BYTES} bytes")
     return text
@@ -292,4 +363,28 @@ def decode(text: object) -> Payload | None:
             return DeleteData(step)
         case "data", ["export"]:
             return ExportData()
+        case "rem", []:
+            return Remind()
+        case "rem", [kind] if kind in REMINDER_KINDS:
+            return Remind(kind)
+        case "rem", ["on", kind, day] if kind in REMINDER_KINDS and (date := _date(day)):
+            return RemindOn(kind, date)
+        case "rem", ["stop", kind] if kind in REMINDER_KINDS:
+            return RemindStop(kind)
+        case "rem", ["reg", region] if region in REGION_KEYS:
+            return RemindRegion(region)
+        case "rem", ["tz"]:
+            return RemindZone()
+        case "rem", ["tz", index] if (number := _number(index, ZONE_COUNT - 1)) is not None:
+            return RemindZone(number)
     return None
+
+
+def _date(text: str) -> dt.date | None:
+    """A date written ``yyyymmdd`` (None if it is not a real one)."""
+    if not re.fullmatch(r"20[0-9]{6}", text):
+        return None
+    try:
+        return dt.datetime.strptime(text, "%Y%m%d").date()
+    except ValueError:
+        return None

@@ -19,7 +19,17 @@ from telegram.ext import (
 )
 
 from bot.retention import purge
-from bot.telegram import buttons, commands, errors, guard, handoff, messages, privacy, staff
+from bot.telegram import (
+    buttons,
+    commands,
+    errors,
+    guard,
+    handoff,
+    messages,
+    privacy,
+    reminders,
+    staff,
+)
 from bot.telegram.bot import build_bot
 from bot.telegram.context import BotData, Context, MRCApplication, Services
 from bot.telegram.ordering import PerChatUpdateProcessor
@@ -60,6 +70,7 @@ def build_application(services: Services) -> MRCApplication:
         ("language", commands.language),
         ("help", commands.help_command),
         ("human", commands.human),
+        ("remind", reminders.remind),
         ("privacy", privacy.privacy),
         ("deletemydata", privacy.delete_my_data),
         ("cancel", handoff.cancel),
@@ -86,6 +97,9 @@ def build_application(services: Services) -> MRCApplication:
     every = min(60.0, settings.escalation_remind_minutes * 60 / 2)
     application.job_queue.run_repeating(staff.remind_waiting, interval=every, first=every)
     application.job_queue.run_repeating(housekeeping, interval=HOUSEKEEPING, first=HOUSEKEEPING)
+    # Due reminders (each sent once, by whichever worker claims it first).
+    poll = settings.reminder_poll
+    application.job_queue.run_repeating(reminders.send_due, interval=poll, first=min(poll, 5.0))
     if settings.workers > 1:  # take over what a stopped worker left unfinished
         application.job_queue.run_repeating(replay_orphans, interval=ORPHAN_AGE / 2, first=5)
     return application

@@ -20,12 +20,17 @@ from bot.dialogue.payloads import (
     OpenTopic,
     Payload,
     Rate,
+    Remind,
+    RemindOn,
+    RemindRegion,
+    RemindStop,
+    RemindZone,
     Subscribe,
     Unsubscribe,
     Vote,
     decode,
 )
-from bot.telegram import handoff, privacy, subscriptions
+from bot.telegram import handoff, privacy, reminders, subscriptions
 from bot.telegram.context import Context
 from bot.telegram.profile import choose_language, consented, language_of
 from bot.telegram.send import edit_reply, send_reply
@@ -60,6 +65,8 @@ async def button(update: Update, context: Context) -> None:
             await handoff.rate(update, context, payload)
         case DeleteData() | ExportData():
             await privacy.privacy_button(update, context, payload)
+        case Remind() | RemindOn() | RemindStop() | RemindRegion() | RemindZone():
+            await reminders.pressed(update, context, payload)
         case _:
             await _dialogue_button(update, context, query.message, payload)
 

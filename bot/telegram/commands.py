@@ -30,7 +30,9 @@ COMMANDS: tuple[tuple[str, str], ...] = (
     # TRANSLATORS: a command in Telegram's command list
     ("human", N_("Talk to a person from the MRC")),
     # TRANSLATORS: a command in Telegram's command list
-    ("cancel", N_("Stop waiting for a person and go back to the bot")),
+    ("remind", N_("Reminders of your patent, registration and stay dates")),
+    # TRANSLATORS: a command in Telegram's command list
+    ("cancel", N_("Stop waiting for a person or a date, and go back to the bot")),
     # TRANSLATORS: a command in Telegram's command list
     ("privacy", N_("What the bot keeps about you")),
     # TRANSLATORS: a command in Telegram's command list
@@ -98,9 +100,10 @@ async def help_command(update: Update, context: Context) -> None:
     message = t.gettext(
         "Write your question in your own words, in Tajik, Russian or English; Latin letters "
         "are fine too. For example: “How do I get a work patent?”\n\n"
-        "/menu: topics\n/contacts: emergency numbers and contacts\n/language: change the "
-        "language\n/human: talk to a person from the "
-        "MRC\n/privacy: what the bot keeps about you\n/deletemydata: delete it\n\n"
+        "/menu: topics\n/contacts: emergency numbers and contacts\n/remind: reminders of "
+        "your patent, registration and stay dates\n/language: change the language\n/human: "
+        "talk to a person from the MRC\n/privacy: what the bot keeps about you\n"
+        "/deletemydata: delete it\n\n"
         "If you are in danger, write what is happening: I will show you at once who to contact."
     )
     await send_text(context.bot, update.effective_chat.id, message, (menu_choice(t),))

@@ -11,6 +11,7 @@ from telegram.ext import Application, CallbackContext, ExtBot
 from bot.db import Database
 from bot.dialogue import Conversation, Dialogue
 from bot.escalation.hours import OfficeHours
+from bot.reminders.clock import Clock
 from bot.settings import Settings
 from bot.telegram.flood import FloodGuard, SharedFloodGuard
 from bot.telegram.inbox import Inbox
@@ -27,6 +28,8 @@ class Services:
     inbox: Inbox = field(init=False)
     flood: FloodGuard | SharedFloodGuard = field(init=False)
     hours: OfficeHours = field(init=False)
+    #: The time reminders are scheduled by (the real clock unless MRC_CLOCK_FILE is set).
+    clock: Clock = field(init=False)
     #: user id -> (is an operator, when checked): staff group membership, cached.
     operators: dict[int, tuple[bool, float]] = field(default_factory=dict)
 
@@ -39,6 +42,7 @@ class Services:
             else SharedFloodGuard(self.db, limit, window)
         )
         self.hours = OfficeHours(self.settings.office_hours, self.settings.holiday_dates)
+        self.clock = Clock(self.settings.clock_file)
 
 
 class BotData:

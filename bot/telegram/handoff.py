@@ -224,13 +224,16 @@ async def _relay_in_new_topic(
 
 
 async def cancel(update: Update, context: Context) -> None:
-    """/cancel: the migrant goes back to the bot; the operator is told."""
+    """/cancel: the migrant goes back to the bot (the operator is told), or stops giving a
+    date the bot asked for."""
     chat, person = update.effective_chat, context.person
     if chat is None:
         return
     services = context.services
     staff = Translator(services.settings.staff_language)
     t = Translator(language_of(update, context))
+    awaiting = context.conversation.awaiting is not None
+    context.conversation.awaiting = None  # a date the bot asked for (/remind) is not awaited
     closed = None
     if person is not None:
         async with services.db.session() as session:
@@ -241,7 +244,12 @@ async def cancel(update: Update, context: Context) -> None:
                 thread = user.staff_thread_id if user else None
                 closed = (ticket.id, thread, topic_title(ticket, staff))
     if closed is None:
-        await send_text(context.bot, chat.id, t.gettext("You have no open request."))
+        message = (
+            t.gettext("Cancelled: nothing was saved. Ask me anything.")
+            if awaiting
+            else t.gettext("You have no open request.")
+        )
+        await send_text(context.bot, chat.id, message)
         return
     number, thread, title = closed
     await send_text(

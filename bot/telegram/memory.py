@@ -20,6 +20,7 @@ from bot.db import Database
 from bot.db.base import utcnow
 from bot.db.models import User
 from bot.dialogue import Conversation
+from bot.dialogue.payloads import REMINDER_KINDS
 from bot.retention import MEMORY_KEPT
 from bot.topics import COUNTRY_NAMES
 
@@ -47,6 +48,7 @@ def to_json(conversation: Conversation) -> dict[str, Any]:
         "last_topic": conversation.last_topic,
         "last_section": conversation.last_section,
         "country": conversation.country,
+        "awaiting": conversation.awaiting,
     }
 
 
@@ -66,6 +68,7 @@ def from_json(data: dict[str, Any] | None, now: datetime | None = None) -> Conve
             last_topic=data.get("last_topic"),
             last_section=_text(data.get("last_section"), 32),
             country=data.get("country") if data.get("country") in COUNTRY_NAMES else None,
+            awaiting=data.get("awaiting") if data.get("awaiting") in REMINDER_KINDS else None,
         )
     except (KeyError, TypeError, ValueError):
         return Conversation()

@@ -7,7 +7,7 @@ from telegram import Message, Update
 from bot import history
 from bot.dialogue.core import HandOff, human_choice, menu_choice
 from bot.i18n import Translator
-from bot.telegram import handoff
+from bot.telegram import handoff, reminders
 from bot.telegram.busy import typing_when_slow
 from bot.telegram.context import Context
 from bot.telegram.profile import chosen_language, language_of, telegram_language
@@ -21,6 +21,8 @@ async def text_message(update: Update, context: Context) -> None:
         return
     if await handoff.relay_if_waiting(update, context):
         return  # a person is answering: the bot stays out of the way
+    if await reminders.awaited(update, context):
+        return  # the date the bot asked for (/remind)
     services, person = context.services, context.person
     fallback = telegram_language(update, context)
     async with typing_when_slow(context.bot, message.chat_id, services.settings.typing_delay):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from datetime import timedelta
 
@@ -12,6 +13,8 @@ from bot.db.base import utcnow
 from bot.dialogue import Choice
 from bot.dialogue.payloads import DeleteData, ExportData
 from bot.i18n import TIMEZONE, Translator, format_date
+from bot.reminders import store as reminders
+from bot.reminders.texts import kind_name
 from bot.telegram.context import Context
 from bot.telegram.profile import language_of
 from bot.telegram.send import send_text
@@ -30,10 +33,12 @@ async def privacy(update: Update, context: Context) -> None:
     t = Translator(language)
     days = context.services.settings.message_retention_days
     count, oldest, followed = 0, None, []
+    dates: list[tuple[str, dt.date]] = []
     if context.person is not None:
         async with context.services.db.session() as session:
             count, oldest = await history.summary(session, context.person.id)
             followed = await notify.topics_of(session, context.person.id)
+            dates = [(r.kind, r.due) for r in await reminders.of_user(session, context.person.id)]
     paragraphs = [
         t.ngettext(
             "What I keep: your Telegram number (not your name or phone number), the language "
@@ -72,6 +77,17 @@ async def privacy(update: Update, context: Context) -> None:
                 "🔔 You asked to hear when these articles change: {titles}. I keep this until you "
                 "tap “🔕 Stop these messages” under such a message, or delete your data.",
                 titles=titles,
+            )
+        )
+    if dates:
+        listed = ", ".join(
+            f"{kind_name(t, kind)} {format_date(due, language)}" for kind, due in dates
+        )
+        paragraphs.append(
+            t.gettext(
+                "⏰ Dates you gave for reminders: {dates}. I keep each until a week after it "
+                "passes, or until you stop its reminder (/remind) or delete your data.",
+                dates=listed,
             )
         )
     choices = (

@@ -29,6 +29,11 @@ QUESTIONS = {
 }
 
 
+#: The reminders' clock at the start (MRC_CLOCK_FILE), and when the first reminder is due.
+CLOCK_START = "2026-11-30T09:00:00+00:00"
+SEVEN_DAYS_BEFORE = "2026-12-13T07:00:30+00:00"  # 10:00 in Moscow, a week before 20 December
+
+
 def sql(url: str, query: str) -> list[tuple[object, ...]]:
     async def run() -> list[tuple[object, ...]]:
         connection = await asyncpg.connect(_pg_dsn(url))
@@ -45,6 +50,7 @@ def workers(
     emu: BotAPIEmulator, rasa_server: RasaEndpoint, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[tuple[list[BotProcess], RoundRobinProxy, str, Staff]]:
     tmp = tmp_path_factory.mktemp("workers")
+    (tmp / "clock").write_text(CLOCK_START, encoding="utf-8")  # the reminders' "now"
     database = fresh_database("postgresql", tmp)
     url = next(database)
     staff = Staff(emu)
@@ -60,6 +66,7 @@ def workers(
                 MRC_WEBHOOK_SECRET="two-workers-secret", MRC_WEB_PORT=str(port),
                 MRC_WORKERS="2", MRC_STAFF_CHAT_ID=str(staff.group.id),
                 MRC_OFFICE_HOURS=ALWAYS_OPEN, MRC_ESCALATION_REMIND_MINUTES="600",
+                MRC_CLOCK_FILE=str(tmp / "clock"), MRC_REMINDER_POLL="0.3",
             )  # fmt: skip
             process = BotProcess(env, tmp / "unused.db", staff.group.id)
             before = len(emu.calls)
@@ -165,3 +172,36 @@ def test_the_conversation_is_remembered_across_workers(
     rows = sql(url, f"SELECT t.question FROM tickets t JOIN users u ON u.id = t.user_id "
                     f"WHERE u.external_id = '{user.id}'")  # fmt: skip
     assert rows == [(question,)], "the worker that took /human knew the question before it"
+
+
+def test_each_reminder_is_sent_once_by_one_of_two_workers(
+    emu: BotAPIEmulator, workers: tuple[list[BotProcess], RoundRobinProxy, str, Staff]
+) -> None:
+    """Issue 15: both workers poll the same reminders; each person gets one message."""
+    processes, _, url, _ = workers
+    t = Translator("en")
+    people = []
+    for n in range(6):
+        user = emu.user(f"Reminded{n}", language_code="en")
+        choose_language(emu, user, "en")
+        seen = len(emu.received(user.id))
+        emu.send_text(user, "/remind")
+        emu.wait_for(user.id, after=seen)
+        seen = len(emu.received(user.id))
+        emu.press(user, t.gettext("💳 Patent paid until…"))
+        emu.wait_for(user.id, after=seen)
+        seen = len(emu.received(user.id))
+        emu.send_text(user, "20.12.2026")
+        [saved] = emu.wait_for(user.id, after=seen)
+        assert "December 20, 2026" in plain(saved)
+        people.append(user)
+    before = {u.id: len(emu.received(u.id)) for u in people}
+    clock = Path(processes[0].env["MRC_CLOCK_FILE"])
+    clock.write_text(SEVEN_DAYS_BEFORE, encoding="utf-8")
+    for user in people:
+        [reminder] = emu.wait_for(user.id, after=before[user.id], timeout=60)
+        assert "7 days left." in plain(reminder)
+    time.sleep(3)  # both workers poll ten times more: nothing is sent again
+    assert {u.id: len(emu.received(u.id)) for u in people} == {u: n + 1 for u, n in before.items()}
+    assert sql(url, "SELECT count(*) FROM reminders_sent") == [(len(people),)]
+    clock.write_text(CLOCK_START, encoding="utf-8")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 
 from bot.dialogue.payloads import (
@@ -15,6 +17,11 @@ from bot.dialogue.payloads import (
     OpenTopic,
     Payload,
     Rate,
+    Remind,
+    RemindOn,
+    RemindRegion,
+    RemindStop,
+    RemindZone,
     ShowMore,
     Subscribe,
     TalkToPerson,
@@ -49,6 +56,17 @@ EVERY_KIND: list[Payload] = [
     DeleteData("yes"),
     DeleteData("no"),
     ExportData(),
+    Remind(),
+    Remind("patent"),
+    Remind("registration"),
+    Remind("stay"),
+    RemindOn("patent", dt.date(2026, 12, 5)),
+    RemindOn("stay", dt.date(2027, 2, 28)),
+    RemindStop("registration"),
+    RemindRegion("sverdlovsk"),
+    RemindZone(),
+    RemindZone(0),
+    RemindZone(7),
 ]
 
 
@@ -103,6 +121,10 @@ def test_the_text_forms_of_buttons_already_sent_keep_working() -> None:
         "more:work_patent:1:", "more:work_patent:1:a:b", "more:work_patent:1:Bad",
         "fb:work_patent:up:", "fb:work_patent:up:x:y", "fb:work_patent:maybe:payment",
         "sec:work_patent:1payment",
+        "rem:", "rem:visa", "rem:on:patent", "rem:on:patent:20260231", "rem:on:patent:2026125",
+        "rem:on:patent:19991205", "rem:on:visa:20261205", "rem:on:patent:20261205:x",
+        "rem:stop:", "rem:stop:all", "rem:reg:paris", "rem:reg:", "rem:tz:8", "rem:tz:-1",
+        "rem:tz:01", "rem:tz:x",
     ],
 )  # fmt: skip
 def test_forged_or_stale_payloads_are_refused(forged: str) -> None:
@@ -117,3 +139,14 @@ def test_only_text_is_a_payload(value: object) -> None:
 def test_a_payload_over_64_bytes_is_refused_when_made() -> None:
     with pytest.raises(ValueError, match="64 bytes"):
         encode(OpenTopic("x" * 70))
+
+
+def test_reminder_buttons_name_only_regions_and_zones_the_bot_knows() -> None:
+    from bot.dialogue.payloads import REGION_KEYS, REMINDER_KINDS, ZONE_COUNT
+    from bot.reminders.schedule import TIMEZONES
+    from bot.reminders.store import KINDS
+    from bot.reminders.texts import REGIONS
+
+    assert tuple(key for key, _ in REGIONS) == REGION_KEYS
+    assert len(TIMEZONES) == ZONE_COUNT
+    assert REMINDER_KINDS == KINDS
