@@ -202,6 +202,7 @@ async def _run_telegram(
     from bot.telegram.app import build_application, replay_unfinished
     from bot.telegram.commands import register_commands
     from bot.telegram.context import Services
+    from bot.telegram.reminders import ReminderSender
     from bot.telegram.subscriptions import TelegramNotifier
     from bot.telegram.webrelay import TelegramRelay
 
@@ -226,6 +227,9 @@ async def _run_telegram(
     notifier = TelegramNotifier(application.bot, services)
     notifier.start()  # also resumes runs a restart interrupted
     stack.push_async_callback(notifier.stop)
+    reminders = ReminderSender(application.bot, services)
+    reminders.start()  # each due reminder sent once, by whichever worker claims it
+    stack.push_async_callback(reminders.stop)
     console = ConsoleParts(
         TelegramRelay(application.bot, services), server, notifier, application.bot.username
     )

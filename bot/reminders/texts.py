@@ -9,7 +9,7 @@ from collections.abc import Iterable
 from babel.numbers import format_decimal
 
 from bot.i18n import N_, Translator, format_date
-from bot.kb.files import Fact
+from bot.kb.files import Fact, Source
 from bot.reminders.dates import Problem, Rejected
 from bot.reminders.schedule import SEND_HOUR, TIMEZONES
 from bot.reminders.stay import StayCount, StayRule
@@ -303,4 +303,24 @@ def stay_text(t: Translator, c: StayCount, rule: StayRule) -> str:
             "then follows your patent or your documents."
         )
     )
+    return "\n".join(lines)
+
+
+def rule_sources(t: Translator, rule: StayRule, sources: Iterable[Source]) -> str:
+    """Where the stay rule's numbers come from: each source's title, address and date, and a
+    word when one of them is not yet confirmed by an official page."""
+    by_id = {s.id: s for s in sources if not s.retired}
+    used = list(dict.fromkeys(f.source for f in rule.facts))
+    lines = [t.gettext("Sources of this rule:")]
+    for source in (by_id[i] for i in used if i in by_id):
+        day = source.published or source.accessed
+        when = f" ({format_date(day, t.language)})" if day else ""
+        lines.append(f"• {source.title}{when}" + (f"\n  {source.url}" if source.url else ""))
+    if any(not f.certain for f in rule.facts):
+        lines.append(
+            t.gettext(
+                "Part of this rule comes from lawyers' and news pages and is still being checked "
+                "by MRC staff."
+            )
+        )
     return "\n".join(lines)

@@ -97,9 +97,6 @@ def build_application(services: Services) -> MRCApplication:
     every = min(60.0, settings.escalation_remind_minutes * 60 / 2)
     application.job_queue.run_repeating(staff.remind_waiting, interval=every, first=every)
     application.job_queue.run_repeating(housekeeping, interval=HOUSEKEEPING, first=HOUSEKEEPING)
-    # Due reminders (each sent once, by whichever worker claims it first).
-    poll = settings.reminder_poll
-    application.job_queue.run_repeating(reminders.send_due, interval=poll, first=min(poll, 5.0))
     if settings.workers > 1:  # take over what a stopped worker left unfinished
         application.job_queue.run_repeating(replay_orphans, interval=ORPHAN_AGE / 2, first=5)
     return application

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import calendar
+import contextlib
 import datetime as dt
 import logging
 import re
@@ -327,7 +328,9 @@ async def _stays(update: Update, context: Context, t: Translator, text: str) -> 
     choices.append(_article(t, "stay"))
     if counted.overstaying:
         choices.append(human_choice(t))
-    await send_text(context.bot, chat.id, texts.stay_text(t, counted, rule), tuple(choices))
+    sources = texts.rule_sources(t, rule, answer.sources if answer else ())
+    text = f"{texts.stay_text(t, counted, rule)}\n\n{sources}"
+    await send_text(context.bot, chat.id, text, tuple(choices))
     return True
 
 
@@ -335,9 +338,31 @@ def _date(t: Translator, day: dt.date) -> str:
     return format_date(day, t.language, "medium")
 
 
-async def send_due(context: Context) -> None:
-    """Job: send the reminders whose time has come (each once, by one worker)."""
-    await send_due_reminders(context.bot, context.services)
+class ReminderSender:
+    """Sends due reminders every ``MRC_REMINDER_POLL`` seconds, one round after the other (a
+    long round delays the next; rounds never overlap); a failed round is logged and retried."""
+
+    def __init__(self, bot: ExtBot[None], services: Services) -> None:
+        self.bot = bot
+        self.services = services
+        self._task: asyncio.Task[None] | None = None
+
+    def start(self) -> None:
+        self._task = asyncio.create_task(self._loop(), name="reminders")
+
+    async def stop(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+
+    async def _loop(self) -> None:
+        while True:
+            try:
+                await send_due_reminders(self.bot, self.services)
+            except Exception:  # the database is away: the next round tries again
+                log.exception("reminders: a round failed; the next one retries")
+            await asyncio.sleep(self.services.settings.reminder_poll)
 
 
 async def send_due_reminders(bot: ExtBot[None], services: Services) -> int:

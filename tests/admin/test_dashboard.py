@@ -55,3 +55,28 @@ async def test_the_dashboard_page_draws_its_charts(env: Env) -> None:
     assert page.count("<rect") >= 3
     assert "Median time to an operator&#39;s first reply: 10 minutes." in page
     assert (await env.client.get("/?from=2026-13-40&to=garbage")).status_code == 200
+
+
+async def test_the_dashboard_counts_reminders_and_shows_nobodys_date(env: Env) -> None:
+    from bot.reminders import store
+
+    async with env.db.session() as session:
+        user = User(channel="telegram", external_id="8", language="ru")
+        session.add(user)
+        await session.flush()
+        now = utcnow()
+        due = local_today() + timedelta(days=20)
+        patent = await store.set_date(session, user.id, "patent", due, now)
+        await store.set_date(session, user.id, "stay", due + timedelta(days=40), now)
+        patent.next_at = now - timedelta(minutes=1)  # its reminder is due: sent this week
+        await session.flush()
+        claimed = await store.claim(session, now)
+        assert [d.kind for d in claimed] == ["patent"]
+    await env.login("olga")
+    page = (await env.client.get("/")).text
+    section = page[page.index('id="reminders"') :]
+    assert "<td>Patent paid until</td><td>1</td>" in section
+    assert "<td>Registration valid until</td><td>0</td>" in section
+    assert "<td>Last day of a legal stay</td><td>1</td>" in section
+    assert "No reminders sent in this period." not in section
+    assert due.isoformat() not in page  # counts only

@@ -57,6 +57,7 @@ def bot(
     env, database = bot_environment(
         emu, rasa_server, tmp_path_factory.mktemp("bot"),
         MRC_CLOCK_FILE=str(clock.path), MRC_REMINDER_POLL="0.3",
+        MRC_FLOOD_LIMIT="100",  # the tests type faster than people do
     )  # fmt: skip
     process = BotProcess(env, database)
     process.start(emu)
@@ -178,6 +179,13 @@ def test_dates_in_tajik_and_russian_and_an_ambiguous_one(
     swap = ru.gettext("I meant {date}", date=format_date(march, "ru"))
     press(emu, other, swap)
     assert reminders_of(bot, other) == [("patent", "2027-03-04", None)]
+    # /cancel stops waiting for the date.
+    ask(emu, other, "/remind")
+    press(emu, other, ru.gettext("🏠 Registration valid until…"))
+    [cancelled] = ask(emu, other, "/cancel")
+    assert plain(cancelled) == ru.gettext("Cancelled: nothing was saved. Ask me anything.")
+    [answer] = ask(emu, other, "20.12.2026")  # no longer read as the registration's date
+    assert [r[0] for r in reminders_of(bot, other)] == ["patent"]
     # A question instead of a date goes to the dialogue; nothing is stored.
     ask(emu, other, "/remind")
     press(emu, other, ru.gettext("🏠 Registration valid until…"))
@@ -204,6 +212,8 @@ def test_the_stay_calculator_counts_and_offers_a_reminder(
     ) in text  # fmt: skip
     last = format_date(dt.date(2027, 2, 22), "ru")  # 90 days in a row from 25 November
     assert t.gettext("If you stay on, your last legal day is {date}.", date=last) in text
+    assert t.gettext("Sources of this rule:") in text
+    assert "https://ria.ru/20251020/mvd-2049411872.html" in text  # the rule's start date
     assert reminders_of(bot, user) == []  # the stays are not kept
     remind = next(label for label in labels(result) if label.startswith("⏰"))
     press(emu, user, remind)

@@ -277,3 +277,20 @@ async def test_a_long_section_comes_in_parts_that_stay_in_the_section() -> None:
     assert second.section == "payment"
     assert "(2/" in second.text
     assert "Intro." not in second.text
+
+
+async def test_channels_that_can_notify_offer_reminders_under_the_patent() -> None:
+    """Issue 15: "⏰ Remind me of the date" under the patent's answer where the channel can
+    send reminders (Telegram), not in the terminal."""
+    from bot.dialogue.core import remind_choice
+    from bot.dialogue.payloads import Remind
+
+    telegram = Dialogue(nlu_by_text(ANSWERS), FakeArticles(), bell=True)
+    reply = await telegram.respond("tell me about the patent", "en")
+    assert Remind("patent") in [c.payload for c in reply.choices]
+    terminal = await dialogue().respond("tell me about the patent", "en")
+    assert not any(isinstance(c.payload, Remind) for c in terminal.choices)
+    stay = remind_choice(EN, "migration_registration", "stay_limit")
+    assert stay is not None
+    assert stay.payload == Remind("stay")
+    assert remind_choice(EN, "entry_ban", None) is None

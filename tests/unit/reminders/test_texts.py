@@ -71,3 +71,17 @@ def test_the_amount_is_the_knowledge_bases_for_this_year_only() -> None:
     assert texts.amount_line(t, [PAY], None, 2026) is None
     retired = Fact("10000", "c", "s", key="patent_pay_moscow_2026", retired=True)
     assert texts.amount_line(t, [retired], "moscow", 2026) is None
+
+
+def test_the_rule_names_its_sources_and_says_what_is_unconfirmed() -> None:
+    from bot.kb.files import KB_DIR, load_article
+    from bot.reminders.stay import rule_from as read_rule
+
+    article = load_article(KB_DIR / "migration_registration")
+    rule = read_rule(article.facts)
+    text = texts.rule_sources(Translator("en"), rule, article.sources)
+    urls = {s.id: s.url for s in article.sources}
+    for fact in rule.facts:
+        assert urls[fact.source] in text  # every number's page
+    assert "still being checked" in text  # some come from a lawyer's or a news page
+    assert "\n• " in text
