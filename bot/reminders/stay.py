@@ -26,6 +26,9 @@ FACT_KEYS = {
     "reg_stay_old_days": "old_days",
     "reg_stay_old_window": "old_window",
 }
+#: Facts that say when the limit does not apply (a patent...): named with the rule's sources
+#: when present, not required.
+EXEMPTION_KEYS = ("reg_stay_exempt", "reg_patent_extends")
 #: How far ahead the last legal day is looked for (a stay is never longer than a year).
 HORIZON = 366
 ONE_DAY = dt.timedelta(days=1)
@@ -76,10 +79,13 @@ class StayCount:
     calendar_year: bool
     #: Still in Russia and over a limit today (the year's or the continuous one).
     overstaying: bool = False
+    #: The stay follows a patent paid until ``last_day`` (the limit does not apply).
+    on_patent: bool = False
 
 
 def rule_from(facts: Iterable[Fact]) -> StayRule:
     """The rule from the knowledge base's facts (raises RuleMissing if one is missing)."""
+    facts = list(facts)
     by_key = {f.key: f for f in facts if f.key in FACT_KEYS and not f.retired}
     missing = sorted(set(FACT_KEYS) - set(by_key))
     if missing:
@@ -91,7 +97,8 @@ def rule_from(facts: Iterable[Fact]) -> StayRule:
             values[name] = dt.date.fromisoformat(raw) if name == "since" else int(raw)
     except ValueError as exc:
         raise RuleMissing(f"a stay fact is not a number or date: {exc}") from exc
-    used = tuple(by_key[k] for k in FACT_KEYS)
+    exemptions = [f for f in facts if f.key in EXEMPTION_KEYS and not f.retired]
+    used = (*(by_key[k] for k in FACT_KEYS), *exemptions)
     return StayRule(facts=used, **values)  # type: ignore[arg-type]
 
 
@@ -135,9 +142,12 @@ def _legal(day: dt.date, present: set[dt.date], rule: StayRule) -> bool:
     )
 
 
-def count(trips: Sequence[Trip], rule: StayRule, today: dt.date) -> StayCount:
+def count(
+    trips: Sequence[Trip], rule: StayRule, today: dt.date, patent_until: dt.date | None = None
+) -> StayCount:
     """How much of the limit the trips use on ``today``, and the last legal day of a stay that
-    goes on."""
+    goes on. With a patent paid until ``patent_until`` (today or later) the limit does not apply
+    (the fact ``reg_stay_exempt``): the stay is legal while the patent is paid."""
     trips = [t for t in trips if t.entry <= today]
     present = days_in(trips, today)
     used = _counted(today, present, rule)
@@ -158,6 +168,9 @@ def count(trips: Sequence[Trip], rule: StayRule, today: dt.date) -> StayCount:
                 break
             day = following
         last_day = day
+    on_patent = patent_until is not None and patent_until >= today and inside
+    if on_patent:
+        last_day, legal = patent_until, True
     return StayCount(
         today=today,
         used=used,
@@ -167,6 +180,7 @@ def count(trips: Sequence[Trip], rule: StayRule, today: dt.date) -> StayCount:
         current=current,
         calendar_year=today >= rule.since,
         overstaying=inside and not legal,
+        on_patent=on_patent,
     )
 
 

@@ -273,7 +273,16 @@ def stay_text(t: Translator, c: StayCount, rule: StayRule) -> str:
                 days=rule.old_days,
             )
         )
-    if c.overstaying:
+    if c.on_patent and c.last_day is not None:
+        lines.append(
+            t.gettext(
+                "You told me your patent is paid until {date}. With a patent this limit does not "
+                "apply: your stay is legal while the patent is paid. Pay the next month before "
+                "{date}.",
+                date=format_date(c.last_day, t.language),
+            )
+        )
+    elif c.overstaying:
         lines.append(
             t.gettext(
                 "⚠️ By this count you are over the limit now. Talk to the MRC or a lawyer "
@@ -297,12 +306,13 @@ def stay_text(t: Translator, c: StayCount, rule: StayRule) -> str:
             "this was found, so keep a margin."
         )
     )
-    lines.append(
-        t.gettext(
-            "This limit does not apply with a work patent, a work contract or study: your stay "
-            "then follows your patent or your documents."
+    if not c.on_patent:
+        lines.append(
+            t.gettext(
+                "This limit does not apply with a work patent, a work contract or study: your "
+                "stay then follows your patent or your documents."
+            )
         )
-    )
     return "\n".join(lines)
 
 

@@ -32,6 +32,8 @@ async def text_message(update: Update, context: Context) -> None:
         if person is not None and person.consented:  # kept before the reply is sent
             async with services.db.session() as session:
                 await history.log_message(session, person.id, message.text, reply)
+    if await reminders.not_a_date(update, context, reply):
+        return  # neither the awaited date nor a question: the date is asked again
     match reply.handoff:
         case HandOff.REQUEST:  # the ticket's confirmation is the reply
             question = context.conversation.last_question or message.text

@@ -16,7 +16,7 @@ from telegram.error import BadRequest, Forbidden, RetryAfter, TelegramError
 from telegram.ext import ExtBot
 
 from bot.db.models import Reminder
-from bot.dialogue.core import Choice, human_choice
+from bot.dialogue.core import Action, Choice, Reply, human_choice
 from bot.dialogue.payloads import (
     OpenTopic,
     Remind,
@@ -40,9 +40,9 @@ log = logging.getLogger(__name__)
 
 #: Reminders a second, well under Telegram's limit (answers to questions come first).
 RATE = 10.0
-#: A text of at least this many words that is not a date is taken as a new question (the
-#: person moved on), not as a wrong date.
-QUESTION_WORDS = 3
+#: What the dialogue did with a text that is not the awaited date, when it is taken as a
+#: wrong date after all (the date is asked again): it did not understand it as a question.
+NOT_UNDERSTOOD = (Action.FALLBACK, Action.OUT_OF_SCOPE, Action.SMALLTALK, Action.CLARIFY)
 #: The stay calculator reads at most this many lines (stays).
 MAX_STAYS = 20
 #: Between an entry and an exit date on one line: a dash with spaces, a long dash, "..", or a
@@ -247,9 +247,8 @@ async def awaited(update: Update, context: Context) -> bool:
     today = local_today(now, timezone)
     parsed = parse_date(text, today, Direction.FUTURE)
     if isinstance(parsed, Rejected):
-        if parsed.problem is Problem.NOT_A_DATE and len(text.split()) >= QUESTION_WORDS:
-            context.conversation.awaiting = None  # a new question: the dialogue answers it
-            return False
+        if parsed.problem is Problem.NOT_A_DATE:
+            return False  # perhaps a question, or someone in danger: the dialogue first
         await send_text(context.bot, update.effective_chat.id, texts.problem(t, parsed))
         return True
     async with db.session() as session:
@@ -257,6 +256,25 @@ async def awaited(update: Update, context: Context) -> bool:
     context.conversation.awaiting = None
     await _confirm(context, update.effective_chat.id, t, kind, parsed.date, today, timezone, parsed)
     return True
+
+
+async def not_a_date(update: Update, context: Context, reply: Reply) -> bool:
+    """After the dialogue read a text that was not the awaited date: if it did not understand
+    it either, ask for the date again (True: ``reply`` is not sent); if it was a question, an
+    emergency or a request for a person, that goes first and the date is no longer awaited."""
+    kind = context.conversation.awaiting
+    chat = update.effective_chat
+    if kind is None or chat is None:
+        return False
+    if reply.handoff is None and reply.action in NOT_UNDERSTOOD:
+        t = Translator(language_of(update, context))
+        text = texts.problem(t, Rejected(Problem.NOT_A_DATE))
+        if kind == "stay":
+            text = f"{text}\n\n{texts.ask_stays(t, context.services.clock.now().year)}"
+        await send_text(context.bot, chat.id, text)
+        return True
+    context.conversation.awaiting = None  # the person moved on
+    return False
 
 
 def split_stays(text: str) -> list[tuple[str, str | None]]:
@@ -290,9 +308,8 @@ async def _stays(update: Update, context: Context, t: Translator, text: str) -> 
         left = parse_date(exit_text, today, Direction.PAST) if exit_text else None
         for result in (entry, left):
             if isinstance(result, Rejected):
-                if result.problem is Problem.NOT_A_DATE and len(text.split()) >= QUESTION_WORDS + 3:
-                    context.conversation.awaiting = None
-                    return False
+                if result.problem is Problem.NOT_A_DATE and len(stays) == 1:
+                    return False  # perhaps a question: the dialogue first (see not_a_date)
                 await send_text(context.bot, chat.id, texts.problem(t, result))
                 return True
         assert isinstance(entry, Parsed)
@@ -320,7 +337,11 @@ async def _stays(update: Update, context: Context, t: Translator, text: str) -> 
         await send_text(context.bot, chat.id, message, (human_choice(t),))
         return True
     context.conversation.awaiting = None
-    counted = count(trips, rule, today)
+    assert context.person is not None
+    async with context.services.db.session() as session:
+        kept = await store.of_user(session, context.person.id)
+    patent = next((r.due for r in kept if r.kind == "patent"), None)
+    counted = count(trips, rule, today, patent_until=patent)
     choices: list[Choice] = []
     if counted.last_day is not None:
         label = t.gettext("⏰ Remind me before {date}", date=_date(t, counted.last_day))

@@ -186,12 +186,23 @@ def test_dates_in_tajik_and_russian_and_an_ambiguous_one(
     assert plain(cancelled) == ru.gettext("Cancelled: nothing was saved. Ask me anything.")
     [answer] = ask(emu, other, "20.12.2026")  # no longer read as the registration's date
     assert [r[0] for r in reminders_of(bot, other)] == ["patent"]
-    # A question instead of a date goes to the dialogue; nothing is stored.
+    # Neither a date nor a question: the date is asked again.
     ask(emu, other, "/remind")
     press(emu, other, ru.gettext("🏠 Registration valid until…"))
+    [again] = ask(emu, other, "ааа")
+    assert plain(again).startswith(ru.gettext("I could not read a date in this."))
+    # A question instead of a date goes to the dialogue; nothing is stored.
     [answer] = ask(emu, other, "как продлить регистрацию после оплаты патента?")
     assert ru.gettext("I could not read a date in this.") not in plain(answer)
     assert [r[0] for r in reminders_of(bot, other)] == ["patent"]
+    # Someone in danger while a date is awaited gets the emergency answer, never "a date?".
+    ask(emu, other, "/remind")
+    press(emu, other, ru.gettext("🏠 Registration valid until…"))
+    seen = len(emu.received(other.id))
+    emu.send_text(other, "меня избивают помогите")
+    [urgent] = emu.wait_for(other.id, after=seen)
+    assert ru.gettext("I could not read a date in this.") not in plain(urgent)
+    assert "112" in plain(urgent)
 
 
 def test_the_stay_calculator_counts_and_offers_a_reminder(

@@ -120,3 +120,21 @@ def test_last_years_days_do_not_count_this_year() -> None:
 def test_a_date_after_today_is_left_out() -> None:
     c = count([Trip(D(2026, 12, 10))], RULE, D(2026, 11, 30))
     assert (c.used, c.last_day) == (0, None)
+
+
+def test_with_a_patent_the_stay_follows_the_patent() -> None:
+    trips = [Trip(D(2026, 8, 1))]  # 122 days in a row: over the limit without a patent
+    c = count(trips, RULE, D(2026, 11, 30), patent_until=D(2026, 12, 20))
+    assert (c.on_patent, c.overstaying, c.last_day) == (True, False, D(2026, 12, 20))
+    assert c.used == 122  # still counted, for the person to see
+    lapsed = count(trips, RULE, D(2026, 11, 30), patent_until=D(2026, 11, 29))
+    assert (lapsed.on_patent, lapsed.overstaying) == (False, True)  # a lapsed patent: no cover
+    left = count([Trip(D(2026, 2, 1), D(2026, 3, 2))], RULE, D(2026, 11, 30), D(2026, 12, 20))
+    assert (left.on_patent, left.last_day) == (False, None)  # not in Russia now
+
+
+def test_the_exemptions_are_named_with_the_rule_when_the_knowledge_base_has_them() -> None:
+    rule = rule_from(load_article(KB_DIR / "migration_registration").facts)
+    keys = {f.key for f in rule.facts}
+    assert {"reg_stay_exempt", "reg_patent_extends"} <= keys
+    assert rule_from(FACTS).facts == tuple(FACTS)  # not required

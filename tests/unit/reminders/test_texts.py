@@ -85,3 +85,11 @@ def test_the_rule_names_its_sources_and_says_what_is_unconfirmed() -> None:
         assert urls[fact.source] in text  # every number's page
     assert "still being checked" in text  # some come from a lawyer's or a news page
     assert "\n• " in text
+
+
+def test_a_patent_holder_is_told_the_stay_follows_the_patent() -> None:
+    t = Translator("en")
+    c = count([Trip(dt.date(2026, 8, 1))], RULE, TODAY, patent_until=dt.date(2026, 12, 20))
+    text = texts.stay_text(t, c, RULE)
+    assert "your patent is paid until December 20, 2026" in text
+    assert "over the limit" not in text
