@@ -206,6 +206,9 @@ async def main() -> None:
                 dialogue = Dialogue(nlu, KnowledgeBase(db))
                 results.update(await _run_dialogue(nlu, dialogue))
                 results.update(await _section_overhead(nlu, db))
+                from bench import suggestions
+
+                results["suggested_replies_ranking"] = await suggestions.measure(db)
                 await db.dispose()
         jsonl = await _jsonl_batch(server.url, token)
         results["mrc_ask_jsonl"] = {"throughput_per_s": jsonl["throughput_per_s"]}
@@ -258,6 +261,11 @@ async def main() -> None:
     print(
         "what choosing the section adds to the dialogue (target p95 <= 10 ms): "
         f"p50 {added['p50_ms']:.1f} ms, p95 {added['p95_ms']:.1f} ms"
+    )
+    ranking = results["suggested_replies_ranking"]
+    print(
+        "ranking suggested replies for an operator (target p95 <= 20 ms): "
+        f"p50 {ranking['p50_ms']:.1f} ms, p95 {ranking['p95_ms']:.1f} ms"
     )
     reports = PROJECT_DIR / "reports"
     reports.mkdir(exist_ok=True)

@@ -85,6 +85,9 @@ class Settings(BaseSettings):
     holidays: str = ""
     #: A ticket without an operator's answer is raised again after this many minutes.
     escalation_remind_minutes: float = Field(default=15.0, gt=0, le=24 * 60)
+    #: Operators answer within this many minutes of office hours: what /status promises; a
+    #: ticket past it gets one apology to the migrant, with a new estimate.
+    reply_promise_minutes: float = Field(default=120.0, gt=0, le=7 * 24 * 60)
     #: Webhook mode when set: the public HTTPS address Telegram posts updates to.
     webhook_url: str | None = None
     #: Telegram sends it with every webhook request; a random one per run when unset.

@@ -12,7 +12,18 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute
 
-from bot.admin import articles, contacts, dashboard, facts, inbox, login, people, tickets
+from bot.admin import (
+    articles,
+    contacts,
+    dashboard,
+    facts,
+    inbox,
+    login,
+    people,
+    quality,
+    replies,
+    tickets,
+)
 from bot.admin.console import Console
 from bot.admin.security import SecurityHeaders
 from bot.settings import Settings
@@ -45,6 +56,8 @@ def build_console(console: Console, extra_routes: list[BaseRoute] | None = None)
         *contacts.routes,
         *inbox.routes,
         *tickets.routes,
+        *quality.routes,
+        *replies.routes,
         *people.routes,
         *(extra_routes or []),
     ]

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-from babel.numbers import format_decimal
+from babel.numbers import format_decimal, format_percent
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
@@ -29,9 +29,11 @@ from bot.admin.relay import Notifier, Relay
 from bot.admin.security import LoginThrottle, Staff, client_address, csrf_ok, csrf_token
 from bot.db import Database
 from bot.db.models import StaffAccount
+from bot.escalation.hours import OfficeHours
 from bot.i18n import LANGUAGES, TIMEZONE, Translator
 from bot.i18n import format_date as i18n_format_date
 from bot.i18n import format_datetime as i18n_format_datetime
+from bot.kb.service import KnowledgeBase
 from bot.nlu.retrain import Retrainer
 from bot.settings import Settings
 
@@ -59,6 +61,7 @@ class Console:
     bot_username: str | None = None
     throttle: LoginThrottle = field(default_factory=LoginThrottle)
     env: Environment = field(init=False)
+    _knowledge: KnowledgeBase | None = field(default=None, init=False)
 
     def __post_init__(self) -> None:
         self.env = Environment(
@@ -67,6 +70,19 @@ class Console:
             trim_blocks=True,
             lstrip_blocks=True,
         )
+
+    @property
+    def hours(self) -> OfficeHours:
+        """The office hours operators answer in (what the promise to migrants counts)."""
+        return OfficeHours(self.settings.office_hours, self.settings.holiday_dates)
+
+    @property
+    def knowledge(self) -> KnowledgeBase:
+        """The published articles and their section index (for suggested replies), built on
+        first use."""
+        if self._knowledge is None:
+            self._knowledge = KnowledgeBase(self.db)
+        return self._knowledge
 
     def language_of(self, request: Request) -> str:
         staff: Staff | None = getattr(request.state, "staff", None)
@@ -99,6 +115,9 @@ class Console:
         def number(value: float) -> str:
             return format_decimal(value, locale=language)
 
+        def percent(value: float) -> str:
+            return format_percent(value, locale=language)
+
         html = self.env.get_template(template).render(
             _=t.gettext,
             ngettext=t.ngettext,
@@ -106,6 +125,7 @@ class Console:
             when=when,
             day=day,
             number=number,
+            percent=percent,
             language=language,
             languages=LANGUAGE_NAMES,
             staff=getattr(request.state, "staff", None),

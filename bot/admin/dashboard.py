@@ -8,7 +8,7 @@ from babel.dates import format_timedelta
 from starlette.requests import Request
 from starlette.responses import Response
 
-from bot.admin import stats
+from bot.admin import quality, stats
 from bot.admin.accounts import ADMIN, EDITOR, OPERATOR
 from bot.admin.console import console_of, require, route, staff_of
 from bot.i18n import Translator, format_date, local_today
@@ -49,6 +49,11 @@ async def dashboard(request: Request) -> Response:
     async with console.db.session() as session:
         figures = await stats.figures(session, start, end)
         due = await curation.needs_checking(session) if staff_of(request).role != OPERATOR else []
+        moment = datetime.combine(start, time(), tzinfo=UTC)
+        until = datetime.combine(end + timedelta(days=1), time(), tzinfo=UTC)
+        graded = await quality.figures(
+            session, moment, until, console.hours, console.settings.reply_promise_minutes
+        )
         active = await reminders.active(session)
         since = datetime.combine(start - timedelta(days=start.weekday()), time(), tzinfo=UTC)
         sent = await reminders.sent_per_week(session, since)
@@ -65,6 +70,10 @@ async def dashboard(request: Request) -> Response:
         "median": median, "colours": stats.LANGUAGE_COLOURS, "outcomes": stats.OUTCOMES,
         "titles": {k: t.gettext(v) for k, v in TOPIC_TITLES.items()},
         "due": due[:DUE_SHOWN], "due_total": len(due),
+        "q": graded, "grade_share": quality.Quality.share,
+        "grade_topics": [(t.gettext(TOPIC_TITLES.get(k, k)), v)
+                         for k, v in graded.by_topic.items()],
+        "grade_weeks": [(format_date(w, language), ok, n) for w, ok, n in graded.by_week],
         "reminders_active": [(texts.kind_name(t, k), n) for k, n in active.items()],
         "reminders_sent": [(format_date(w, language), n) for w, n in sent if w <= end],
     }  # fmt: skip

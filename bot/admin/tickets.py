@@ -13,11 +13,14 @@ from bot.admin import audit
 from bot.admin.accounts import ADMIN, OPERATOR
 from bot.admin.console import console_of, require, route, staff_of
 from bot.admin.relay import Delivery
+from bot.admin.replies import all_replies
 from bot.admin.security import any_of
 from bot.db.base import utcnow
 from bot.db.models import Ticket
+from bot.dialogue.render import to_plain
 from bot.escalation import tickets
 from bot.escalation.cards import AUTHOR_NAMES, PRIORITY_NAMES, STATUS_NAMES
+from bot.escalation.suggest import suggest
 from bot.i18n import LANGUAGES
 
 STATUS_FILTERS = ("open", "waiting", "in_progress", "closed", "all")
@@ -62,11 +65,22 @@ async def ticket_page(request: Request) -> Response:
         ticket = await session.get(Ticket, request.path_params["ticket"])
         if ticket is None:
             return console.error(request, 404)
+        tickets.mark_seen(ticket)  # the migrant's /status now says an operator has seen it
         entries = await tickets.transcript(session, ticket.id)
+    found, saved = [], []
+    if ticket.status != "closed":
+        found = await suggest(console.knowledge, ticket.question, ticket.language, ticket.intent)
+        async with console.db.session() as session:
+            saved = [
+                (r.title, text)
+                for r in await all_replies(session)
+                if (text := r.text(ticket.language))
+            ]
     context = {
         "ticket": ticket, "entries": entries, "can_reply": console.relay is not None,
         "status_names": STATUS_NAMES, "priority_names": PRIORITY_NAMES,
         "done": request.query_params.get("done"), "now": utcnow(), "authors": AUTHOR_NAMES,
+        "suggestions": [(s.title, to_plain(s.text)) for s in found] + saved,
     }  # fmt: skip
     return console.page(request, "ticket.html", context)
 

@@ -289,6 +289,10 @@ class Ticket(Base):
     first_reply_at: Mapped[datetime | None]
     closed_at: Mapped[datetime | None]
     reminded_at: Mapped[datetime | None]
+    #: When an operator first looked at it (a note, a suggestion tapped, the console's page).
+    seen_at: Mapped[datetime | None]
+    #: When the migrant was told, once, that the answer is later than promised.
+    apologized_at: Mapped[datetime | None]
     resolution: Mapped[str | None] = mapped_column(String(200))
     rating: Mapped[int | None]
 
@@ -448,3 +452,44 @@ class ReminderSent(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     kind: Mapped[str] = mapped_column(String(16))
     sent_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+
+
+class AnswerGrade(Base):
+    """Staff's judgement of one of the bot's answers (issue 16): right, partly right or wrong,
+    with a reason. Kept after the message itself is deleted (then without it), for the pass
+    rate over time."""
+
+    __tablename__ = "answer_grades"
+    __table_args__ = (
+        CheckConstraint("grade IN ('right', 'partly', 'wrong')", name="grade"),
+        UniqueConstraint("message_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    message_id: Mapped[int | None] = mapped_column(ForeignKey("messages.id", ondelete="SET NULL"))
+    language: Mapped[str] = mapped_column(String(2))
+    topic: Mapped[str | None] = mapped_column(String(64))
+    section: Mapped[str | None] = mapped_column(String(32))
+    grade: Mapped[str] = mapped_column(String(8))
+    reason: Mapped[str | None] = mapped_column(String(300))
+    graded_by: Mapped[str] = mapped_column(String(64))
+    graded_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+
+
+class SavedReply(Base):
+    """A reusable reply staff keep for operators (issue 16), in up to three languages."""
+
+    __tablename__ = "saved_replies"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    title: Mapped[str] = mapped_column(String(100))
+    text_tg: Mapped[str | None] = mapped_column(Text)
+    text_ru: Mapped[str | None] = mapped_column(Text)
+    text_en: Mapped[str | None] = mapped_column(Text)
+    updated_by: Mapped[str] = mapped_column(String(64))
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    def text(self, language: str) -> str | None:
+        """The reply in ``language`` (None when it has none)."""
+        value = {"tg": self.text_tg, "ru": self.text_ru, "en": self.text_en}.get(language)
+        return value or None

@@ -27,6 +27,9 @@ RemindOn                 ``rem:on:<kind>:<yyyymmdd>``           the channel (rem
 RemindStop               ``rem:stop:<kind>``                    the channel (reminders)
 RemindRegion             ``rem:reg:<region>``                   the channel (reminders)
 RemindZone               ``rem:tz[:<n>]``                       the channel (reminders)
+ShowStatus               ``status``                             the channel (escalation)
+SendSuggestion           ``sug:<ticket>:<topic n>:<section|->`` the channel (operators)
+SendSaved                ``svd:<ticket>:<reply>``               the channel (operators)
 =======================  =====================================  ===========================
 
 "In place" navigation buttons belong to a menu message, which is replaced while the user moves
@@ -204,6 +207,29 @@ class RemindZone:
     index: int | None = None
 
 
+@dataclass(frozen=True, slots=True)
+class ShowStatus:
+    """/status: where the migrant's request stands."""
+
+
+@dataclass(frozen=True, slots=True)
+class SendSuggestion:
+    """An operator sends a suggested reply (a knowledge-base section) to a ticket's migrant."""
+
+    ticket: int
+    topic: str
+    #: None: the article's overview.
+    section: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class SendSaved:
+    """An operator sends a saved reply to a ticket's migrant."""
+
+    ticket: int
+    reply: int
+
+
 Payload = (
     OpenMenu
     | OpenCategory
@@ -225,6 +251,9 @@ Payload = (
     | RemindStop
     | RemindRegion
     | RemindZone
+    | ShowStatus
+    | SendSuggestion
+    | SendSaved
 )
 
 #: The payloads the dialogue core answers (the rest belong to a channel's own features).
@@ -290,6 +319,12 @@ def encode(payload: Payload) -> str:
             text = "rem:tz"
         case RemindZone(index):
             text = f"rem:tz:{index}"
+        case ShowStatus():
+            text = "status"
+        case SendSaved(ticket, reply):
+            text = f"svd:{ticket}:{reply}"
+        case SendSuggestion(ticket, topic, section):
+            text = f"sug:{ticket}:{TOPICS.index(topic)}:{section or '-'}"
     if len(text.encode()) > MAX_BYTES:
         raise ValueError(f"payload {text!r} is over {MAX_BYTES} bytes")
     return text
@@ -373,6 +408,18 @@ def decode(text: object) -> Payload | None:
             return RemindStop(kind)
         case "rem", ["reg", region] if region in REGION_KEYS:
             return RemindRegion(region)
+        case "status", []:
+            return ShowStatus()
+        case "sug", [ticket, n, section] if (
+            (number := _number(ticket, MAX_TICKET))
+            and (index := _number(n, len(TOPICS) - 1)) is not None
+            and (section == "-" or _SECTION.fullmatch(section))
+        ):
+            return SendSuggestion(number, TOPICS[index], None if section == "-" else section)
+        case "svd", [ticket, reply] if (number := _number(ticket, MAX_TICKET)) and (
+            saved := _number(reply, MAX_TICKET)
+        ):
+            return SendSaved(number, saved)
         case "rem", ["tz"]:
             return RemindZone()
         case "rem", ["tz", index] if (number := _number(index, ZONE_COUNT - 1)) is not None:

@@ -15,6 +15,7 @@ from babel.dates import format_timedelta
 from bot.db.base import utcnow
 from bot.db.models import Message, Ticket
 from bot.escalation.hours import OfficeHours
+from bot.escalation.promise import Standing
 from bot.i18n import N_, Translator, format_datetime
 from bot.topics import TOPIC_TITLES
 
@@ -138,4 +139,75 @@ def opening_text(t: Translator, hours: OfficeHours, now: datetime) -> str | None
         "Operators are not working now. The next operator will answer from {when} "
         "(Dushanbe time). You can write your question here now.",
         when=when,
+    )
+
+
+def status_text(t: Translator, s: Standing, hours: OfficeHours, now: datetime) -> str:
+    """/status for the migrant: their request, whether an operator has seen or answered it,
+    and when an answer can be expected (only what the office hours and the queue support)."""
+    zone = hours.zone
+
+    def when(moment: datetime) -> str:
+        return format_datetime(moment.astimezone(zone), t.language, "EEEE, d MMMM, HH:mm")
+
+    lines = [
+        t.gettext(
+            "Request #{number}, opened {opened} (Dushanbe time).",
+            number=s.number,
+            opened=format_datetime(s.opened_at.astimezone(zone), t.language),
+        )
+    ]
+    if s.state == "answered" and s.answered_at is not None:
+        lines.append(
+            t.gettext(
+                "✅ An operator answered on {when}. Write here to continue.",
+                when=when(s.answered_at),
+            )
+        )
+        return "\n".join(lines)
+    if s.state == "seen":
+        lines.append(t.gettext("👀 An operator has seen your request and will answer here."))
+    else:
+        lines.append(t.gettext("⏳ An operator has not opened your request yet."))
+    if s.ahead:
+        lines.append(
+            t.ngettext(
+                "{n} request is ahead of yours.", "{n} requests are ahead of yours.", s.ahead
+            )
+        )
+    if not hours.is_open(now):
+        opening = hours.next_opening(now)
+        if opening is not None:
+            lines.append(
+                t.gettext(
+                    "Operators are not working now. They start again {when} (Dushanbe time).",
+                    when=when(opening),
+                )
+            )
+    if s.due is not None:
+        lines.append(
+            t.gettext("An answer can be expected by {when} (Dushanbe time).", when=when(s.due))
+            if not s.late
+            else t.gettext(
+                "Sorry: your request has waited longer than we promised. New estimate: by {when} "
+                "(Dushanbe time).",
+                when=when(s.due),
+            )
+        )
+    return "\n".join(lines)
+
+
+def apology_text(t: Translator, number: int, due: datetime | None, hours: OfficeHours) -> str:
+    """Told once to a migrant whose request is past its promised time."""
+    if due is None:
+        return t.gettext(
+            "Sorry: your request #{number} has waited longer than we promised. It has not been "
+            "forgotten: an operator will answer here.",
+            number=number,
+        )
+    return t.gettext(
+        "Sorry: your request #{number} has waited longer than we promised. It has not been "
+        "forgotten. New estimate: an answer by {when} (Dushanbe time).",
+        number=number,
+        when=format_datetime(due.astimezone(hours.zone), t.language, "EEEE, d MMMM, HH:mm"),
     )

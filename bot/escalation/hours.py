@@ -89,3 +89,33 @@ class OfficeHours:
                 if candidate > local:
                     return candidate
         return None
+
+    def closes_at(self, moment: datetime) -> datetime | None:
+        """When the office closes next, if it is open at ``moment`` (else None)."""
+        if not self.is_open(moment):
+            return None
+        local = moment.astimezone(self.zone)
+        ends = [
+            datetime.combine(local.date(), w.end, self.zone)
+            for w in self.windows
+            if local.weekday() in w.days and w.start <= local.time() < w.end
+        ]
+        return max(ends)
+
+    def after_open_minutes(self, start: datetime, minutes: float) -> datetime | None:
+        """The moment by which the office has been open ``minutes`` minutes since ``start``
+        (None if it never opens)."""
+        moment, left = start, timedelta(minutes=minutes)
+        for _ in range(2000):
+            closes = self.closes_at(moment)
+            if closes is None:
+                opening = self.next_opening(moment)
+                if opening is None:
+                    return None
+                moment = opening
+                continue
+            if moment + left <= closes:
+                return moment + left
+            left -= closes - moment
+            moment = closes
+        return None

@@ -98,11 +98,20 @@ async def open_ticket_of(session: AsyncSession, user_id: int) -> Ticket | None:
 
 
 async def add_entry(session: AsyncSession, ticket: Ticket, author: str, text: str) -> None:
-    """Add a line to the ticket's transcript (migrant, operator, note or bot)."""
+    """Add a line to the ticket's transcript (migrant, operator, note or bot); an operator's
+    line or note means the ticket was seen."""
     session.add(TicketEntry(ticket_id=ticket.id, author=author, text=text[:4096]))
+    if author in ("operator", "note"):
+        mark_seen(ticket)
     if author == "operator" and ticket.first_reply_at is None:
         ticket.first_reply_at = utcnow()
         ticket.status = "in_progress"
+
+
+def mark_seen(ticket: Ticket) -> None:
+    """An operator looked at the ticket (the migrant's /status says so)."""
+    if ticket.seen_at is None:
+        ticket.seen_at = utcnow()
 
 
 async def close(session: AsyncSession, ticket: Ticket, resolution: str) -> None:
@@ -175,6 +184,21 @@ async def due_for_reminder(session: AsyncSession, after: timedelta) -> Sequence[
             (Ticket.reminded_at.is_(None)) | (Ticket.reminded_at < cutoff),
         )
         # Several workers run this job: each ticket is raised by one of them.
+        .with_for_update(skip_locked=True)
+    )
+    return rows.all()
+
+
+async def unanswered_unapologized(session: AsyncSession) -> Sequence[Ticket]:
+    """Open tickets without an operator's reply whose migrant has not had the apology for a
+    late answer (locked: several workers run the job that sends it)."""
+    rows = await session.scalars(
+        select(Ticket)
+        .where(
+            Ticket.status.in_(OPEN),
+            Ticket.first_reply_at.is_(None),
+            Ticket.apologized_at.is_(None),
+        )
         .with_for_update(skip_locked=True)
     )
     return rows.all()

@@ -71,6 +71,7 @@ def build_application(services: Services) -> MRCApplication:
         ("help", commands.help_command),
         ("human", commands.human),
         ("remind", reminders.remind),
+        ("status", handoff.status),
         ("privacy", privacy.privacy),
         ("deletemydata", privacy.delete_my_data),
         ("cancel", handoff.cancel),
@@ -94,7 +95,7 @@ def build_application(services: Services) -> MRCApplication:
     application.add_handler(TypeHandler(Update, guard.finish), group=1)
     application.add_error_handler(errors.error_handler)
     assert application.job_queue is not None
-    every = min(60.0, settings.escalation_remind_minutes * 60 / 2)
+    every = min(60.0, settings.escalation_remind_minutes * 30, settings.reply_promise_minutes * 30)
     application.job_queue.run_repeating(staff.remind_waiting, interval=every, first=every)
     application.job_queue.run_repeating(housekeeping, interval=HOUSEKEEPING, first=HOUSEKEEPING)
     if settings.workers > 1:  # take over what a stopped worker left unfinished

@@ -25,12 +25,15 @@ from bot.dialogue.payloads import (
     RemindRegion,
     RemindStop,
     RemindZone,
+    SendSaved,
+    SendSuggestion,
+    ShowStatus,
     Subscribe,
     Unsubscribe,
     Vote,
     decode,
 )
-from bot.telegram import handoff, privacy, reminders, subscriptions
+from bot.telegram import handoff, privacy, reminders, staff, subscriptions
 from bot.telegram.context import Context
 from bot.telegram.profile import choose_language, consented, language_of
 from bot.telegram.send import edit_reply, send_reply
@@ -67,6 +70,10 @@ async def button(update: Update, context: Context) -> None:
             await privacy.privacy_button(update, context, payload)
         case Remind() | RemindOn() | RemindStop() | RemindRegion() | RemindZone():
             await reminders.pressed(update, context, payload)
+        case ShowStatus():
+            await handoff.status(update, context)
+        case SendSuggestion() | SendSaved():
+            await staff.send_suggestion(update, context, payload)
         case _:
             await _dialogue_button(update, context, query.message, payload)
 

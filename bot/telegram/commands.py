@@ -30,6 +30,8 @@ COMMANDS: tuple[tuple[str, str], ...] = (
     # TRANSLATORS: a command in Telegram's command list
     ("human", N_("Talk to a person from the MRC")),
     # TRANSLATORS: a command in Telegram's command list
+    ("status", N_("Where your request to an MRC operator stands")),
+    # TRANSLATORS: a command in Telegram's command list
     ("remind", N_("Reminders of your patent, registration and stay dates")),
     # TRANSLATORS: a command in Telegram's command list
     ("cancel", N_("Stop waiting for a person or a date, and go back to the bot")),

@@ -18,10 +18,12 @@ from bot.db.base import utcnow
 from bot.db.models import Ticket, User
 from bot.dialogue import Choice, Reply
 from bot.dialogue.core import HandOff
-from bot.dialogue.payloads import Rate
+from bot.dialogue.payloads import Rate, ShowStatus
 from bot.escalation import tickets
-from bot.escalation.cards import handoff_card, opening_text, topic_title
+from bot.escalation.cards import handoff_card, opening_text, status_text, topic_title
+from bot.escalation.promise import standing
 from bot.i18n import Translator
+from bot.telegram import suggestions
 from bot.telegram.consent import needs_consent, show_notice
 from bot.telegram.context import Context, Services
 from bot.telegram.memory import CHANNEL, Person
@@ -113,11 +115,49 @@ async def _escalate(
                     message_thread_id=thread,
                     parse_mode=ParseMode.HTML,
                 )
+                await suggestions.post(
+                    context, ticket.id, question, reply.language, reply.intent, thread
+                )
             elif update.effective_message and update.effective_message.text:
                 await relay_to_staff(context, update.effective_message, thread)
         except TelegramError as exc:
             log.error("could not post ticket %d in the staff group: %s", ticket.id, exc)
-    await send_text(context.bot, chat.id, _confirmation(services, reply.language, opened))
+    t = Translator(reply.language)
+    await send_text(
+        context.bot, chat.id, _confirmation(services, reply.language, opened), (status_choice(t),)
+    )
+
+
+def status_choice(t: Translator) -> Choice:
+    """The button under a hand-off's confirmation: where the request stands."""
+    # TRANSLATORS: a button under "I have passed your question to an MRC operator"
+    return Choice(t.gettext("📋 Where is my request?"), ShowStatus())
+
+
+async def status(update: Update, context: Context) -> None:
+    """/status: the migrant's open request, whether an operator has seen or answered it, and
+    when an answer can be expected."""
+    chat = update.effective_chat
+    if chat is None:
+        return
+    services = context.services
+    t = Translator(language_of(update, context))
+    now = utcnow()
+    text = None
+    if context.person is not None:
+        async with services.db.session() as session:
+            ticket = await tickets.open_ticket_of(session, context.person.id)
+            if ticket is not None:
+                where = await standing(
+                    session, ticket, services.hours, services.settings.reply_promise_minutes, now
+                )
+                text = status_text(t, where, services.hours, now)
+    if text is None:
+        text = t.gettext(
+            "You have no open request. To ask an MRC operator, send /human or tap “Talk to a "
+            "person”."
+        )
+    await send_text(context.bot, chat.id, text)
 
 
 def _confirmation(services: Services, language: str, opened: tickets.Opened) -> str:

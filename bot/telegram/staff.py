@@ -19,9 +19,13 @@ from telegram.error import BadRequest, Forbidden, TelegramError
 from telegram.ext import ExtBot
 
 from bot.db.base import utcnow
-from bot.db.models import User
+from bot.db.models import SavedReply, Ticket, User
+from bot.dialogue.core import article_text, split_parts
+from bot.dialogue.payloads import SendSaved, SendSuggestion
+from bot.dialogue.render import to_plain, to_telegram_html
 from bot.escalation import tickets
-from bot.escalation.cards import queue_text, topic_title, waited
+from bot.escalation.cards import apology_text, queue_text, topic_title, waited
+from bot.escalation.promise import due_by
 from bot.i18n import Translator
 from bot.settings import Settings
 from bot.telegram.context import Context, Services
@@ -31,6 +35,8 @@ from bot.telegram.send import send_html, send_text
 
 log = logging.getLogger(__name__)
 
+#: A suggested reply sent with one tap is at most this long (as the suggestion showed it).
+SUGGESTION_CHARS = 1500
 #: How long a membership check is trusted.
 MEMBERSHIP_TTL = 300.0
 OPERATOR_STATUSES = {"creator", "administrator", "member"}
@@ -197,43 +203,124 @@ async def close_ticket(
 
 
 async def remind_waiting(context: Context) -> None:
-    """Job: tickets waiting too long are raised again, with a higher priority; the migrant is
-    told they are not forgotten."""
+    """Job: tickets waiting too long are raised again, with a higher priority, in the staff
+    group; a migrant whose answer is later than promised is told so once, with a new estimate
+    (issue 16)."""
     services = context.services
     staff = Translator(services.settings.staff_language)
     after = timedelta(minutes=services.settings.escalation_remind_minutes)
-    work = []
+    now, promise = utcnow(), services.settings.reply_promise_minutes
+    raised, late = [], []
     async with services.db.session() as session:
         for ticket in await tickets.due_for_reminder(session, after):
-            first_reminder = ticket.reminded_at is None
             ticket.priority = min(ticket.priority + 1, tickets.URGENT)
-            ticket.reminded_at = utcnow()
+            ticket.reminded_at = now
             user = await session.get(User, ticket.user_id)
-            if user is None:
-                continue
-            language = user.language or ticket.language
-            migrant = int(user.external_id) if first_reminder else None  # told once
-            work.append((ticket, user.staff_thread_id, migrant, language))
-    staff_chat = services.settings.staff_chat_id
-    for ticket, thread, chat_id, language in work:
-        if staff_chat is not None:
-            with contextlib.suppress(TelegramError):
-                text = staff.gettext(
-                    "⏰ Ticket #{number} has waited {waited} without an answer.",
-                    number=ticket.id,
-                    waited=waited(ticket, staff),
-                )
-                await send_text(context.bot, staff_chat, text, thread_id=thread)
-                if thread is not None:
-                    title = topic_title(ticket, staff)
-                    await context.bot.edit_forum_topic(staff_chat, thread, name=title)
-        if chat_id is None:
-            continue
-        t = Translator(language)
-        with contextlib.suppress(TelegramError):
-            text = t.gettext(
-                "Your request #{number} is still in the queue: it has not been forgotten. An "
-                "operator will answer here.",
-                number=ticket.id,
+            if user is not None:
+                raised.append((ticket, user.staff_thread_id))
+    async with services.db.session() as session:
+        for ticket in await tickets.unanswered_unapologized(session):
+            promised = due_by(
+                services.hours, ticket.opened_at, services.settings.reply_promise_minutes
             )
-            await send_text(context.bot, chat_id, text)
+            if promised is None or now <= promised:
+                continue
+            ticket.apologized_at = now
+            ticket.priority = min(ticket.priority + 1, tickets.URGENT)
+            user = await session.get(User, ticket.user_id)
+            if user is not None:
+                estimate = due_by(services.hours, now, promise)
+                late.append((ticket, user, estimate))
+    staff_chat = services.settings.staff_chat_id
+    for ticket, thread in raised:
+        text = staff.gettext(
+            "⏰ Ticket #{number} has waited {waited} without an answer.",
+            number=ticket.id,
+            waited=waited(ticket, staff),
+        )
+        await _tell_topic(context, staff_chat, thread, ticket, text)
+    for ticket, user, estimate in late:
+        text = staff.gettext(
+            "⏰ Ticket #{number} is past the promised answer time; the migrant was told and "
+            "given a new estimate.",
+            number=ticket.id,
+        )
+        await _tell_topic(context, staff_chat, user.staff_thread_id, ticket, text)
+        t = Translator(user.language or ticket.language)
+        with contextlib.suppress(TelegramError):
+            apology = apology_text(t, ticket.id, estimate, services.hours)
+            await send_text(context.bot, int(user.external_id), apology)
+
+
+async def _tell_topic(
+    context: Context, staff_chat: int | None, thread: int | None, ticket: Ticket, text: str
+) -> None:
+    """A word in the ticket's topic, and its title updated (its priority may have changed)."""
+    if staff_chat is None:
+        return
+    staff = Translator(context.services.settings.staff_language)
+    with contextlib.suppress(TelegramError):
+        await send_text(context.bot, staff_chat, text, thread_id=thread)
+        if thread is not None:
+            await context.bot.edit_forum_topic(staff_chat, thread, name=topic_title(ticket, staff))
+
+
+async def send_suggestion(
+    update: Update, context: Context, payload: SendSuggestion | SendSaved
+) -> None:
+    """📤 under a suggested reply (a knowledge-base section or a saved reply): it goes to the
+    ticket's migrant, signed "MRC operator", and into the transcript; the topic is told.
+    Operators only."""
+    query, tg_user = update.callback_query, update.effective_user
+    if query is None or tg_user is None or not isinstance(query.message, Message):
+        return
+    message = query.message
+    if not await is_operator(context, tg_user.id):
+        log.warning("refused a suggestion button from user %d", tg_user.id)
+        return
+    services = context.services
+    staff = Translator(services.settings.staff_language)
+    thread = message.message_thread_id if message.is_topic_message else None
+    async with services.db.session() as session:
+        ticket = await session.get(Ticket, payload.ticket)
+        user = await session.get(User, ticket.user_id) if ticket is not None else None
+        open_ = ticket is not None and ticket.status in tickets.OPEN
+        language = migrant_language(user, services.settings) if user else "tg"
+        saved = (
+            await session.get(SavedReply, payload.reply) if isinstance(payload, SendSaved) else None
+        )
+        saved_text = (saved.title, saved.text(language)) if saved is not None else None
+    found: tuple[str, str, str] | None = None  # title, HTML, plain text
+    if isinstance(payload, SendSuggestion):
+        answer = await services.dialogue.articles.article(payload.topic, language)
+        if answer is not None:
+            t = Translator(language)
+            body = split_parts(article_text(answer, t, None, payload.section), SUGGESTION_CHARS)[0]
+            found = (answer.title, to_telegram_html(body), to_plain(body))
+    elif saved_text is not None and saved_text[1]:
+        found = (saved_text[0], html.escape(saved_text[1]), saved_text[1])
+    if user is None or not open_ or found is None:
+        text = staff.gettext("There is no open ticket in this topic; nothing was sent.")
+        await send_text(context.bot, message.chat_id, text, thread_id=thread)
+        return
+    title, body_html, plain = found
+    try:
+        await send_html(context.bot, int(user.external_id), f"{signature(language)}\n{body_html}")
+    except (Forbidden, BadRequest):
+        text = staff.gettext(
+            "⚠️ Not delivered: the migrant has blocked the bot or deleted the chat."
+        )
+        await send_text(context.bot, message.chat_id, text, thread_id=thread)
+        return
+    async with services.db.session() as session:
+        ticket = await session.get(Ticket, payload.ticket)
+        if ticket is None:
+            return
+        first = ticket.first_reply_at is None
+        await tickets.add_entry(session, ticket, "operator", plain)
+        topic_name = topic_title(ticket, staff)
+    done = staff.gettext("✅ Sent to the migrant: {title}", title=title)
+    await send_text(context.bot, message.chat_id, done, thread_id=thread)
+    if first and thread is not None:
+        with contextlib.suppress(TelegramError):
+            await context.bot.edit_forum_topic(message.chat_id, thread, name=topic_name)

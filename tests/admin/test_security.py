@@ -59,6 +59,11 @@ ACCESS: dict[tuple[str, str], set[str]] = {
     ("POST", "/password"): {A, E, OP},
     ("POST", "/language"): {A, E, OP},
     ("GET", "/audit"): {A},
+    ("GET", "/quality"): {A, E, OP},
+    ("POST", "/quality/{message:int}"): {A, E, OP},
+    ("GET", "/replies"): {A, E, OP},
+    ("POST", "/replies/add"): {A, E, OP},
+    ("POST", "/replies/{reply:int}"): {A, E, OP},
 }
 PUBLIC = {
     ("GET", "/healthz"),
@@ -70,6 +75,7 @@ PUBLIC = {
 SAMPLE = {
     "{topic}": "work_patent", "{language}": "en", "{what}": "confirm",
     "{revision:int}": "1", "{ticket:int}": "1", "{message:int}": "1", "{account:int}": "1",
+    "{reply:int}": "1",
     "{action}": "note", "{kind}": "svg", "{key}": "emergency_russia",
 }  # fmt: skip
 

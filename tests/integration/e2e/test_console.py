@@ -55,6 +55,7 @@ def bot(
         emu, staff, rasa_server, tmp_path_factory.mktemp("bot"), MRC_STAFF_LANGUAGE="en"
     ):
         process.add_staff("ada", "admin", PASSWORD)
+        process.add_staff("edna", "editor", PASSWORD)
         yield process
 
 
@@ -253,3 +254,57 @@ def test_a_new_fee_is_added_as_a_sourced_fact_and_the_bot_answers_with_it(
     [(reviewed,)] = bot.query("SELECT last_reviewed FROM articles WHERE topic = 'language_exam'")
     day = dt.date.fromisoformat(str(reviewed))
     assert t.gettext("Checked {date}.", date=format_date(day, "en")) in plain(answer)
+
+
+def test_an_editor_grades_answers_and_a_saved_reply_is_sent_from_a_ticket(
+    emu: BotAPIEmulator, bot: BotProcess, browser: Browser, page: Page
+) -> None:
+    """Issue 16: an editor grades three answers; the dashboard shows the pass rate and its
+    definition; a saved reply is made, then sent from a ticket's page to the migrant."""
+    user = emu.user("Graded", language_code="en")
+    choose_language(emu, user, "en")
+    for question in ("How do I get a work patent in Russia?", "How do I check an entry ban?",
+                     "How do I send money home?"):  # fmt: skip
+        seen = len(emu.received(user.id))
+        emu.send_text(user, question)
+        emu.wait_for(user.id, after=seen)
+    context = browser.new_context(base_url=bot.console_url())
+    editor = context.new_page()
+    editor.goto("/login")
+    editor.fill("input[name=username]", "edna")
+    editor.fill("input[name=password]", PASSWORD)
+    editor.click("button:has-text('Sign in')")
+    editor.wait_for_url("**/")
+    for grade in ("right", "partly", "wrong"):
+        editor.goto("/quality")
+        row = editor.locator("tr[id^=a]").first
+        row.locator(f"input[name=grade][value={grade}]").check()
+        row.locator("input[name=reason]").fill(f"checked: {grade}")
+        row.locator("button:has-text('Save grade')").click()
+        editor.wait_for_url("**/quality?done=*")
+    assert "Edit the article" in editor.inner_text("#wrong")  # the wrong one leads on
+    editor.goto("/")
+    assert "Pass rate: 33% of 3 graded answers." in editor.inner_text("#pass-rate")
+    assert "“partly right” does not pass" in editor.inner_text("details")
+    editor.goto("/replies")
+    editor.fill("#new-reply input[name=title]", "Remittances")
+    editor.fill("#new-reply textarea[name=text_en]", "Send money only through a bank or a "
+                "licensed transfer service, and keep the receipt.")  # fmt: skip
+    editor.click("#new-reply button:has-text('Add')")
+    editor.wait_for_url("**/replies?done=added")
+    context.close()
+
+    seen = len(emu.received(user.id))
+    emu.send_text(user, "/human")
+    [handed] = emu.wait_for(user.id, after=seen)
+    number = request_number(plain(handed))
+    page.goto(f"/tickets/{number}")
+    saved = page.locator("form.suggestion", has_text="Remittances")
+    assert "licensed transfer service" in saved.locator("textarea").input_value()
+    saved.locator("button:has-text('Send this reply')").click()
+    page.wait_for_url(f"**/tickets/{number}?done=sent")
+    [sent] = emu.wait_for(user.id, after=seen + 1)
+    assert plain(sent) == (
+        "MRC operator\nSend money only through a bank or a licensed transfer service, and keep "
+        "the receipt."
+    )

@@ -333,8 +333,8 @@ def test_commands_are_registered_in_each_language(emu: BotAPIEmulator, bot: BotP
     for language in ("tg", "ru", "en"):
         commands = emu.commands(language_code=language)
         assert [c["command"] for c in commands] == [
-            "start", "menu", "contacts", "language", "help", "human", "cancel", "privacy",
-            "deletemydata",
+            "start", "menu", "contacts", "language", "help", "human", "status", "remind",
+            "cancel", "privacy", "deletemydata",
         ]  # fmt: skip
         assert commands[1]["description"] == Translator(language).gettext("Topics")
     assert emu.commands()[1]["description"] == Translator("tg").gettext("Topics")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import time
 from collections.abc import Iterator
 from datetime import datetime, timedelta
 
@@ -10,6 +11,7 @@ import pytest
 
 from bot.dialogue.core import language_name
 from bot.i18n import TIMEZONE, Translator, format_date
+from bot.kb.files import KB_DIR, load_article
 from bot.telegram.consent import notice as notice_text
 from tests.botapi import BotAPIEmulator
 from tests.integration.conftest import RasaEndpoint
@@ -269,9 +271,10 @@ def test_the_tajik_screens_use_the_glossary_wording(
     assert plain(help_) == t.gettext(
         "Write your question in your own words, in Tajik, Russian or English; Latin letters "
         "are fine too. For example: “How do I get a work patent?”\n\n"
-        "/menu: topics\n/contacts: emergency numbers and contacts\n/language: change the "
-        "language\n/human: talk to a person from the "
-        "MRC\n/privacy: what the bot keeps about you\n/deletemydata: delete it\n\n"
+        "/menu: topics\n/contacts: emergency numbers and contacts\n/remind: reminders of "
+        "your patent, registration and stay dates\n/language: change the language\n/human: "
+        "talk to a person from the MRC\n/privacy: what the bot keeps about you\n"
+        "/deletemydata: delete it\n\n"
         "If you are in danger, write what is happening: I will show you at once who to contact."
     )
     assert "/deletemydata: нест кардани ин маълумот" in plain(help_)
@@ -311,3 +314,68 @@ def test_the_tajik_screens_use_the_glossary_wording(
     for text in [*texts, *commands.values()]:
         for banned in BANNED:
             assert not re.search(banned, text), (banned, text)
+
+
+def test_an_operator_sends_a_suggested_reply_then_an_edited_one_and_status_follows(
+    emu: BotAPIEmulator, bot: BotProcess, staff: Staff
+) -> None:
+    """Issue 16: the card is followed by suggestions from the knowledge base in the migrant's
+    language; one tap sends one signed "MRC operator"; an edited text goes as a reply; /status
+    says where the request stands before and after."""
+    t, ops = Translator("ru"), Translator("ru")
+    user = emu.user("Suggested", language_code="ru")
+    choose_language(emu, user, "ru")
+    bot.query(
+        "INSERT INTO saved_replies (title, text_ru, updated_by, updated_at) VALUES "
+        "('Патент в Москве', 'Патент в Москве оплачивайте каждый месяц до даты в чеке.', "
+        "'ada', '2026-11-30 12:00:00.000000')"
+    )  # a saved reply staff made in the console
+    emu.send_text(user, "Сколько стоит патент в месяц в Москве?")
+    emu.wait_for(user.id, after=3)
+    seen = len(emu.received(user.id))
+    emu.send_text(user, "соедините с оператором")
+    [handed] = emu.wait_for(user.id, after=seen)
+    number = request_number(plain(handed))
+    assert t.gettext("📋 Where is my request?") in labels(handed)
+    thread = topic_of(emu, bot, user)
+    send = ops.gettext("📤 Send to the migrant")
+    emu.wait_until(lambda: any(send in labels(m) for m in emu.received(staff.group.id, thread)), 30)
+    posted = emu.received(staff.group.id, thread)
+    suggestions = [m for m in posted if send in labels(m)]
+    assert 2 <= len(suggestions) <= 4  # up to three sections, and the saved reply
+    assert plain(suggestions[-1]).startswith("Патент в Москве\n")
+    suggestions = suggestions[:-1]
+    patent = load_article(KB_DIR / "work_patent").translations["ru"].title
+    assert any(plain(m).startswith(patent) for m in suggestions)  # in the migrant's language
+
+    emu.press(user, t.gettext("📋 Where is my request?"))
+    [before] = emu.wait_for(user.id, after=seen + 1)
+    assert f"#{number}" in plain(before)
+    assert t.gettext("⏳ An operator has not opened your request yet.") in plain(before)
+    assert "Ответ можно ожидать до" in plain(before)
+
+    emu.press(staff.outsider, send, chat_id=staff.group.id)  # not staff: nothing happens
+    emu.press(staff.operator, send, chat_id=staff.group.id)  # the newest: the saved reply
+    [sent] = emu.wait_for(user.id, after=seen + 2)
+    assert plain(sent) == (
+        t.gettext("MRC operator") + "\nПатент в Москве оплачивайте каждый месяц до даты в чеке."
+    )
+    emu.wait_until(
+        lambda: any(
+            plain(m).startswith(ops.gettext("✅ Sent to the migrant: {title}", title=""))
+            for m in emu.received(staff.group.id, thread)
+        ),
+        10,
+    )
+    time.sleep(1)
+    assert len(emu.received(user.id)) == seen + 3  # the outsider's press sent nothing
+
+    emu.send_text(staff.operator, "Уточнение: в 2026 году сумма та же.", chat=staff.group,
+                  thread_id=thread)  # fmt: skip
+    [edited] = emu.wait_for(user.id, after=seen + 3)
+    assert plain(edited) == t.gettext("MRC operator") + "\nУточнение: в 2026 году сумма та же."
+    emu.send_text(user, "/status")
+    [after] = emu.wait_for(user.id, after=seen + 4)
+    assert "✅" in plain(after)
+    entries = bot.query("SELECT author FROM ticket_entries WHERE ticket_id = ?", number)
+    assert [a for (a,) in entries].count("operator") == 2

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from datetime import timedelta
 from pathlib import Path
 
@@ -10,6 +11,7 @@ from babel.dates import format_datetime
 
 from bot.db.base import utcnow
 from bot.escalation.hours import DAYS, OfficeHours
+from bot.i18n import Translator
 from tests.botapi import BotAPIEmulator
 from tests.integration.conftest import RasaEndpoint
 from tests.integration.e2e.conftest import BotProcess, bot_environment, choose_language, plain
@@ -55,15 +57,65 @@ def test_out_of_hours_the_migrant_is_told_when_in_their_time_and_reminders_come(
         assert when in plain(handed)
         assert "09:00" in when
         number = request_number(plain(handed))
-        [reminder] = emu.wait_for(user.id, after=4, timeout=30)
-        assert plain(reminder).startswith(f"Ваш запрос #{number}") or f"#{number}" in plain(
-            reminder
-        )
         thread = topic_of(emu, bot, user)
         emu.wait_until(
             lambda: any("⏰" in plain(m) for m in emu.received(staff.group.id, thread)), 30
         )
         assert ticket(bot, number)["priority"] >= 1  # raised while it waits
+        # Out of hours the promise starts at the opening: no apology now, and /status says when.
+        t = Translator("ru")
+        emu.send_text(user, "/status")
+        [status] = emu.wait_for(user.id, after=4)
+        assert f"#{number}" in plain(status)
+        assert t.gettext("⏳ An operator has not opened your request yet.") in plain(status)
+        due = hours.after_open_minutes(opening, 120)
+        assert due is not None
+        expected = format_datetime(due, "EEEE, d MMMM, HH:mm", tzinfo=hours.zone, locale="ru")
+        assert t.gettext(
+            "An answer can be expected by {when} (Dushanbe time).", when=expected
+        ) in plain(status)
+        assert len(emu.received(user.id)) == 5  # nothing else: not late yet
+    finally:
+        assert bot.stop() == 0
+
+
+def test_a_late_answer_brings_one_apology_with_a_new_estimate(
+    emu: BotAPIEmulator, staff: Staff, rasa_server: RasaEndpoint, tmp_path: Path
+) -> None:
+    env, database = bot_environment(
+        emu, rasa_server, tmp_path,
+        MRC_STAFF_CHAT_ID=str(staff.group.id), MRC_OFFICE_HOURS=ALWAYS_OPEN,
+        MRC_ESCALATION_REMIND_MINUTES="600", MRC_REPLY_PROMISE_MINUTES="0.05",  # 3 seconds
+    )  # fmt: skip
+    bot = BotProcess(env, database, staff.group.id)
+    bot.start(emu)
+    try:
+        t = Translator("en")
+        user = emu.user("Late", language_code="en")
+        choose_language(emu, user, "en")
+        emu.send_text(user, "/human")
+        [handed] = emu.wait_for(user.id, after=3)
+        number = request_number(plain(handed))
+        [apology] = emu.wait_for(user.id, after=4, timeout=30)
+        assert plain(apology).startswith(
+            f"Sorry: your request #{number} has waited longer than we promised."
+        )
+        assert "New estimate" in plain(apology)
+        thread = topic_of(emu, bot, user)
+        emu.wait_until(
+            lambda: any(
+                "past the promised" in plain(m) or "просрочила" in plain(m)
+                for m in emu.received(staff.group.id, thread)
+            ),
+            30,
+        )
+        assert ticket(bot, number)["priority"] >= 1
+        time.sleep(6)  # the job runs every 1.5 s: the apology is not repeated
+        assert len(emu.received(user.id)) == 5
+        emu.send_text(user, "/status")
+        [status] = emu.wait_for(user.id, after=5)
+        assert "New estimate" in plain(status)
+        assert t.gettext("⏳ An operator has not opened your request yet.") in plain(status)
     finally:
         assert bot.stop() == 0
 

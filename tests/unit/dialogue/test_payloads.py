@@ -22,7 +22,10 @@ from bot.dialogue.payloads import (
     RemindRegion,
     RemindStop,
     RemindZone,
+    SendSaved,
+    SendSuggestion,
     ShowMore,
+    ShowStatus,
     Subscribe,
     TalkToPerson,
     Unsubscribe,
@@ -67,6 +70,11 @@ EVERY_KIND: list[Payload] = [
     RemindZone(),
     RemindZone(0),
     RemindZone(7),
+    ShowStatus(),
+    SendSuggestion(1, "work_patent", "payment"),
+    SendSuggestion(999_999_999_999, "diaspora_engagement"),
+    SendSaved(1, 1),
+    SendSaved(999_999_999_999, 999_999_999_999),
 ]
 
 
@@ -124,7 +132,9 @@ def test_the_text_forms_of_buttons_already_sent_keep_working() -> None:
         "rem:", "rem:visa", "rem:on:patent", "rem:on:patent:20260231", "rem:on:patent:2026125",
         "rem:on:patent:19991205", "rem:on:visa:20261205", "rem:on:patent:20261205:x",
         "rem:stop:", "rem:stop:all", "rem:reg:paris", "rem:reg:", "rem:tz:8", "rem:tz:-1",
-        "rem:tz:01", "rem:tz:x",
+        "rem:tz:01", "rem:tz:x", "status:now", "sug:", "sug:1", "sug:1:0", "sug:0:0:payment",
+        "sug:1:99:payment", "sug:1:x:payment", "sug:1:0:Pay", "sug:1:0:payment:x", "sug:-1:0:-",
+        "svd:1", "svd:0:1", "svd:1:0", "svd:1:x", "svd:1:2:3",
     ],
 )  # fmt: skip
 def test_forged_or_stale_payloads_are_refused(forged: str) -> None:
@@ -150,3 +160,9 @@ def test_reminder_buttons_name_only_regions_and_zones_the_bot_knows() -> None:
     assert tuple(key for key, _ in REGIONS) == REGION_KEYS
     assert len(TIMEZONES) == ZONE_COUNT
     assert REMINDER_KINDS == KINDS
+
+
+def test_a_suggestion_fits_for_every_topic_and_section() -> None:
+    for topic in TOPICS:
+        payload = SendSuggestion(999_999_999_999, topic, "s" * 31)
+        assert decode(encode(payload)) == payload
