@@ -265,7 +265,8 @@ async def main() -> None:
     ranking = results["suggested_replies_ranking"]
     print(
         "ranking suggested replies for an operator (target p95 <= 20 ms): "
-        f"p50 {ranking['p50_ms']:.1f} ms, p95 {ranking['p95_ms']:.1f} ms"
+        f"p50 {ranking['rank_p50_ms']:.1f} ms, p95 {ranking['rank_p95_ms']:.1f} ms; with the "
+        f"articles read and rendered: p95 {ranking['p95_ms']:.1f} ms"
     )
     reports = PROJECT_DIR / "reports"
     reports.mkdir(exist_ok=True)

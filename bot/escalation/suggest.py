@@ -8,6 +8,7 @@ is the knowledge base's own text, so it never carries another migrant's data.
 
 from __future__ import annotations
 
+import asyncio
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -46,12 +47,11 @@ def ranked(
 ) -> list[tuple[str, str, float]]:
     """Every topic's sections by how well they match ``question``: ``(topic, section, score)``,
     best first."""
-    found = []
-    for topic in TOPICS:
-        bonus = INTENT_BONUS if topic == intent else 0.0
-        found += [
-            (topic, key, score + bonus) for key, score in index.scores(topic, question, country)
-        ]
+    found = [
+        (topic, key, score + (INTENT_BONUS if topic == intent else 0.0))
+        for topic, key, score in index.scores_all(question, country)
+        if topic in TOPICS
+    ]
     found.sort(key=lambda f: f[2], reverse=True)
     return found
 
@@ -69,11 +69,17 @@ async def suggest(
     if index is None or not question.strip():
         return []
     t = Translator(language)
+    picked = [(topic, key, score) for topic, key, score in ranked(index, question, intent, country)
+              if score >= MIN_SCORE][:limit]  # fmt: skip
+    topics = list(dict.fromkeys(topic for topic, _, _ in picked))
+    # Each topic's article once, read side by side.
+    answers = dict(
+        zip(topics, await asyncio.gather(*(articles.article(x, language) for x in topics)),
+            strict=True)
+    )  # fmt: skip
     chosen: list[Suggestion] = []
-    for topic, key, score in ranked(index, question, intent, country):
-        if len(chosen) >= limit or score < MIN_SCORE:
-            break
-        answer = await articles.article(topic, language)
+    for topic, key, score in picked:
+        answer = answers[topic]
         if answer is None:
             continue
         section = None if key == OVERVIEW else key

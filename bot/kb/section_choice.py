@@ -122,6 +122,8 @@ class _Section:
     phrases: list[str] = field(default_factory=list)
     text_vector: Vector = field(default_factory=dict)
     phrase_vectors: list[Vector] = field(default_factory=list)
+    #: The ids of its text's vector and its phrases' vectors in the postings.
+    ids: list[int] = field(default_factory=list)
 
 
 @dataclass(frozen=True, slots=True)
@@ -188,10 +190,21 @@ class SectionIndex:
                     n += 1
         n = max(n, 1)
         self._idf = {g: math.log((1 + n) / (1 + d)) + 1 for g, d in df.items()}
+        # Postings (feature -> the vectors holding it, with their weight), to score a question
+        # against every vector at once (``scores_all``).
+        self._postings: dict[str, list[tuple[int, float]]] = defaultdict(list)
+        count = 0
         for entries in self._topics.values():
             for entry in entries.values():
                 entry.text_vector = _unit(counted[" ".join(entry.text)], self._idf)
                 entry.phrase_vectors = [_unit(counted[p], self._idf) for p in entry.phrases]
+                entry.ids = list(range(count, count + 1 + len(entry.phrase_vectors)))
+                for vector_id, vector in zip(
+                    entry.ids, [entry.text_vector, *entry.phrase_vectors], strict=True
+                ):
+                    for gram, weight in vector.items():
+                        self._postings[gram].append((vector_id, weight))
+                count += len(entry.ids)
 
     def general(self, topic: str, question: str) -> bool:
         """Whether ``question`` names only the topic (its title's words) and asks for
@@ -259,6 +272,32 @@ class SectionIndex:
             score = self.phrase_weight * phrase + (1 - self.phrase_weight) * text
             ranked.append((key, score + self.overview_bias if key == OVERVIEW else score))
         ranked.sort(key=lambda kv: kv[1], reverse=True)
+        return ranked
+
+    def scores_all(self, question: str, country: str | None = None) -> list[tuple[str, str, float]]:
+        """Every topic's candidate sections with their scores, ``(topic, section, score)``,
+        best first: the same scores as :meth:`scores`, computed once for all topics through
+        the postings (suggested replies rank every topic)."""
+        query = _unit(features(question), self._idf)
+        if not query:
+            return []
+        dots: dict[int, float] = defaultdict(float)
+        for gram, weight in query.items():
+            for vector_id, other in self._postings.get(gram, ()):
+                dots[vector_id] += weight * other
+        ranked = []
+        for topic in self._topics:
+            for key in self.sections_for(topic, country):
+                entry = self._topics[topic][key]
+                text = dots.get(entry.ids[0], 0.0)
+                similar = sorted((dots.get(i, 0.0) for i in entry.ids[1:]), reverse=True)
+                top = similar[:PHRASE_TOP_K]
+                phrase = sum(top) / len(top) if top else text
+                score = self.phrase_weight * phrase + (1 - self.phrase_weight) * text
+                ranked.append(
+                    (topic, key, score + self.overview_bias if key == OVERVIEW else score)
+                )
+        ranked.sort(key=lambda r: r[2], reverse=True)
         return ranked
 
     def best_of(

@@ -307,7 +307,7 @@ def test_the_tajik_screens_use_the_glossary_wording(
     assert plain(done).startswith("Иҷро шуд: ")
 
     commands = {c["command"]: c["description"] for c in emu.commands(language_code="tg")}
-    assert commands["cancel"] == "Бас кардани интизорӣ ва бозгашт ба бот"
+    assert commands["cancel"] == "Бас кардани интизорӣ (мутахассис ё сана) ва бозгашт ба бот"
     assert commands["help"] == "Тарзи истифодаи бот"
     received = [*emu.received(user.id), *emu.received(other.id)]
     texts = [plain(m) + " " + " ".join(labels(m)) for m in received]

@@ -141,3 +141,25 @@ def test_a_request_naming_one_topic_is_that_topic() -> None:
     assert index.named_topic("tell me about the weather") is None
     assert index.named_topic("tell me more") is None
     assert index.named_topic("патент и регистрация") is None  # two topics
+
+
+def test_scoring_every_topic_at_once_gives_each_topics_own_scores() -> None:
+    """``scores_all`` (through the postings) agrees with ``scores`` topic by topic, on the
+    shipped knowledge base, for questions in each form of writing and each country."""
+    from bot.kb.service import SECTION_ONLY_PHRASES, SECTION_PHRASES
+
+    articles, _ = load_all()
+    texts = [(topic, t.title, t.body) for topic, a in articles.items()
+             for t in a.translations.values()]  # fmt: skip
+    phrases = [p for folder in (SECTION_PHRASES, SECTION_ONLY_PHRASES)
+               for p in phrases_under(folder)]  # fmt: skip
+    shipped = SectionIndex(texts, phrases)
+    questions = ["патент дар Маскав моҳе чанд пул", "shtraf za registraciyu skolko",
+                 "how long can police keep me", "Алматыда консулгари кучост", "qwzx"]  # fmt: skip
+    for question in questions:
+        for country in (None, "kazakhstan"):
+            together = shipped.scores_all(question, country)
+            for topic in articles:
+                own = shipped.scores(topic, question, country)
+                mine = {k: v for t, k, v in together if t == topic}
+                assert mine == pytest.approx(dict(own), abs=1e-9)
