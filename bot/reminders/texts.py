@@ -45,25 +45,34 @@ REGION_NAMES = dict(REGIONS)
 ZONE_NAMES = dict(TIMEZONES)
 
 
+#: What a reminder is about, before its date ("Patent paid until 5 December 2026").
+KIND_NAMES = {
+    # TRANSLATORS: followed by a date: "Patent paid until 5 December 2026"
+    "patent": N_("Patent paid until"),
+    # TRANSLATORS: followed by a date
+    "registration": N_("Registration valid until"),
+    # TRANSLATORS: followed by a date
+    "stay": N_("Last day of a legal stay"),
+}
+#: A reminder's name on its own ("Stop: patent payment").
+REMINDER_NAMES = {
+    # TRANSLATORS: a reminder's name, in "Stop: {what}" and "Stopped: {what}."
+    "patent": N_("patent payment"),
+    # TRANSLATORS: a reminder's name, in "Stop: {what}" and "Stopped: {what}."
+    "registration": N_("registration"),
+    # TRANSLATORS: a reminder's name, in "Stop: {what}" and "Stopped: {what}."
+    "stay": N_("end of stay"),
+}
+
+
 def kind_name(t: Translator, kind: str) -> str:
-    """What a reminder is about, as a button or list item shows it."""
-    if kind == "patent":
-        return t.gettext("Patent paid until")
-    if kind == "registration":
-        return t.gettext("Registration valid until")
-    return t.gettext("Last day of a legal stay")
+    """What a reminder is about, as a button or list item shows it, before its date."""
+    return t.gettext(KIND_NAMES.get(kind, KIND_NAMES["stay"]))
 
 
 def reminder_name(t: Translator, kind: str) -> str:
     """A reminder's name, on its own ("Stop: patent payment")."""
-    if kind == "patent":
-        # TRANSLATORS: a reminder's name, in "Stop: {what}" and "Stopped: {what}."
-        return t.gettext("patent payment")
-    if kind == "registration":
-        # TRANSLATORS: a reminder's name, in "Stop: {what}" and "Stopped: {what}."
-        return t.gettext("registration")
-    # TRANSLATORS: a reminder's name, in "Stop: {what}" and "Stopped: {what}."
-    return t.gettext("end of stay")
+    return t.gettext(REMINDER_NAMES.get(kind, REMINDER_NAMES["stay"]))
 
 
 def ask_date(t: Translator, kind: str) -> str:

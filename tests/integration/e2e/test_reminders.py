@@ -78,6 +78,16 @@ def press(emu: BotAPIEmulator, user: EmuUser, label: str) -> SentMessage:
     return reply
 
 
+def remind(
+    emu: BotAPIEmulator, user: EmuUser, t: Translator, button: str, date: str
+) -> SentMessage:
+    """/remind, the kind's button, then the date typed: the bot's answer to the date."""
+    ask(emu, user, "/remind")
+    press(emu, user, t.gettext(button))
+    [answer] = ask(emu, user, date)
+    return answer
+
+
 def quiet(emu: BotAPIEmulator, user: EmuUser) -> None:
     """Nothing more arrives for the user over a few polls."""
     seen = len(emu.received(user.id))
@@ -148,10 +158,17 @@ def test_a_patent_date_is_reminded_once_per_step_across_a_restart(
     [january] = emu.wait_for(user.id, after=len(emu.received(user.id)))
     assert "7 days left." in plain(january)
     assert "roubles" not in plain(january)  # no checked amount for 2027: none is shown
+    clock.set("2027-01-17T07:00:30")
+    [three_days] = emu.wait_for(user.id, after=len(emu.received(user.id)))
+    assert "3 days left." in plain(three_days)
+    clock.set("2027-01-19T07:00:30")
+    [one_day] = emu.wait_for(user.id, after=len(emu.received(user.id)))
+    assert "1 day left." in plain(one_day)
+    quiet(emu, user)
     stopped = press(emu, user, t.gettext("🔕 Stop this reminder"))
     assert "🔕 Stopped: patent payment. The date is deleted." in plain(stopped)
     assert reminders_of(bot, user) == []
-    clock.set("2027-01-19T07:00:30")
+    clock.set("2027-01-20T07:00:30")  # the day itself: stopped, so nothing
     quiet(emu, user)
 
 
@@ -162,18 +179,14 @@ def test_dates_in_tajik_and_russian_and_an_ambiguous_one(
     tg = Translator("tg")
     user = emu.user("Сомон", language_code="tg")
     choose_language(emu, user, "tg")
-    ask(emu, user, "/remind")
-    press(emu, user, tg.gettext("🏠 Registration valid until…"))
-    [saved] = ask(emu, user, "20 dekabr")
+    saved = remind(emu, user, tg, "🏠 Registration valid until…", "20 dekabr")
     assert format_date(dt.date(2026, 12, 20), "tg") in plain(saved)
     assert reminders_of(bot, user) == [("registration", "2026-12-20", None)]
 
     ru = Translator("ru")
     other = emu.user("Фарход", language_code="ru")
     choose_language(emu, other, "ru")
-    ask(emu, other, "/remind")
-    press(emu, other, ru.gettext("💳 Patent paid until…"))
-    [taken] = ask(emu, other, "03.04.2027")  # 3 April, or 4 March?
+    taken = remind(emu, other, ru, "💳 Patent paid until…", "03.04.2027")  # 3 April, 4 March?
     april, march = dt.date(2027, 4, 3), dt.date(2027, 3, 4)
     assert ru.gettext("I read this as {date}.", date=format_date(april, "ru")) in plain(taken)
     swap = ru.gettext("I meant {date}", date=format_date(march, "ru"))
@@ -238,9 +251,7 @@ def test_someone_who_blocked_the_bot_is_stopped_cleanly(
     t = Translator("en")
     user = emu.user("Gone", language_code="en")
     choose_language(emu, user, "en")
-    ask(emu, user, "/remind")
-    press(emu, user, t.gettext("🏠 Registration valid until…"))
-    ask(emu, user, "in 10 days")
+    remind(emu, user, t, "🏠 Registration valid until…", "in 10 days")
     assert reminders_of(bot, user) == [("registration", "2026-12-10", None)]
     emu.block(user)
     clock.set("2026-12-03T07:00:30")  # the 7-day reminder: Telegram refuses it
@@ -254,9 +265,7 @@ def test_privacy_shows_the_dates_and_deletes_them(
     t = Translator("en")
     user = emu.user("Private", language_code="en")
     choose_language(emu, user, "en")
-    ask(emu, user, "/remind")
-    press(emu, user, t.gettext("💳 Patent paid until…"))
-    ask(emu, user, "December 5")
+    remind(emu, user, t, "💳 Patent paid until…", "December 5")
     [shown] = ask(emu, user, "/privacy")
     assert "⏰ Dates you gave for reminders: Patent paid until December 5, 2026." in plain(shown)
     ask(emu, user, "/deletemydata")
