@@ -38,6 +38,7 @@ if TYPE_CHECKING:
     from starlette.routing import BaseRoute
 
     from bot.admin.relay import Notifier, Relay
+    from bot.kb.service import KnowledgeBase
     from bot.telegram.context import MRCApplication, Services
     from bot.web.server import WebServer
 
@@ -98,7 +99,8 @@ async def run(settings: Settings, *, demo: bool = False, stdin: TextIO = sys.std
         if not telegram:
             if settings.web_console and not demo:
                 await _first_admin(db)
-                await serve_web(settings, db, stack, ConsoleParts(server=server), required=False)
+                parts = ConsoleParts(server=server, knowledge=_knowledge_of(dialogue))
+                await serve_web(settings, db, stack, parts, required=False)
             if server:
                 print("Starting the NLU server…", file=sys.stderr)
                 await server.wait_ready(settings.nlu_startup_timeout)
@@ -130,6 +132,17 @@ class ConsoleParts:
     server: RasaServer | None = None
     notifier: Notifier | None = None
     bot_username: str | None = None
+    #: The dialogue's knowledge base: its section index serves the console's suggested replies
+    #: too (one index per process, not two).
+    knowledge: KnowledgeBase | None = None
+
+
+def _knowledge_of(dialogue: Dialogue) -> KnowledgeBase | None:
+    """The dialogue's knowledge base, when it is the database's (not a test's stand-in)."""
+    from bot.kb.service import KnowledgeBase
+
+    articles = dialogue.articles
+    return articles if isinstance(articles, KnowledgeBase) else None
 
 
 def _phrases_of(db: Database) -> Callable[[], Awaitable[str]]:
@@ -171,6 +184,8 @@ async def serve_web(
             settings, db, parts.relay, retrainer, parts.notifier,
             bot_username=parts.bot_username or settings.bot_username,
         )  # fmt: skip
+        if parts.knowledge is not None:
+            console.share_knowledge(parts.knowledge)
         app = build_console(console, extra_routes)
     elif extra_routes:
         app = Starlette(routes=extra_routes)
@@ -231,8 +246,9 @@ async def _run_telegram(
     reminders.start()  # each due reminder sent once, by whichever worker claims it
     stack.push_async_callback(reminders.stop)
     console = ConsoleParts(
-        TelegramRelay(application.bot, services), server, notifier, application.bot.username
-    )
+        TelegramRelay(application.bot, services), server, notifier, application.bot.username,
+        _knowledge_of(dialogue),
+    )  # fmt: skip
     if settings.webhook_url:
         await _start_webhook(settings, application, services, stack, console)
     else:

@@ -76,6 +76,10 @@ class Console:
         """The office hours operators answer in (what the promise to migrants counts)."""
         return OfficeHours(self.settings.office_hours, self.settings.holiday_dates)
 
+    def share_knowledge(self, knowledge: KnowledgeBase) -> None:
+        """Use the bot's knowledge base (and its section index) rather than a second one."""
+        self._knowledge = knowledge
+
     @property
     def knowledge(self) -> KnowledgeBase:
         """The published articles and their section index (for suggested replies), built on

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import math
 import re
+from array import array
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -190,9 +191,10 @@ class SectionIndex:
                     n += 1
         n = max(n, 1)
         self._idf = {g: math.log((1 + n) / (1 + d)) + 1 for g, d in df.items()}
-        # Postings (feature -> the vectors holding it, with their weight), to score a question
-        # against every vector at once (``scores_all``).
-        self._postings: dict[str, list[tuple[int, float]]] = defaultdict(list)
+        # Postings (feature -> the vectors holding it and their weights, as compact arrays),
+        # to score a question against every vector at once (``scores_all``).
+        ids: dict[str, array[int]] = defaultdict(lambda: array("i"))
+        weights: dict[str, array[float]] = defaultdict(lambda: array("d"))
         count = 0
         for entries in self._topics.values():
             for entry in entries.values():
@@ -203,8 +205,10 @@ class SectionIndex:
                     entry.ids, [entry.text_vector, *entry.phrase_vectors], strict=True
                 ):
                     for gram, weight in vector.items():
-                        self._postings[gram].append((vector_id, weight))
+                        ids[gram].append(vector_id)
+                        weights[gram].append(weight)
                 count += len(entry.ids)
+        self._postings = {gram: (ids[gram], weights[gram]) for gram in ids}
 
     def general(self, topic: str, question: str) -> bool:
         """Whether ``question`` names only the topic (its title's words) and asks for
@@ -283,8 +287,10 @@ class SectionIndex:
             return []
         dots: dict[int, float] = defaultdict(float)
         for gram, weight in query.items():
-            for vector_id, other in self._postings.get(gram, ()):
-                dots[vector_id] += weight * other
+            posting = self._postings.get(gram)
+            if posting is not None:
+                for vector_id, other in zip(*posting, strict=True):
+                    dots[vector_id] += weight * other
         ranked = []
         for topic in self._topics:
             for key in self.sections_for(topic, country):
