@@ -13,7 +13,7 @@ limit: the dialogue says so instead of counting.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from bot.kb.files import Fact
@@ -182,8 +182,3 @@ def count(
         overstaying=inside and not legal,
         on_patent=on_patent,
     )
-
-
-def fact_values(rule: StayRule) -> Mapping[str, str]:
-    """The rule's facts by key, for the answer's text and its sources."""
-    return {f.key or "": f.value for f in rule.facts}
