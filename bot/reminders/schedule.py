@@ -6,6 +6,8 @@ from __future__ import annotations
 import datetime as dt
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from bot.i18n import N_
+
 #: Days before the date that a reminder is sent: a week, three days, the day before, the day.
 STEPS = (7, 3, 1, 0)
 #: The local hour reminders are sent at: early enough to act the same day.
@@ -15,14 +17,22 @@ DEFAULT_TIMEZONE = "Europe/Moscow"
 #: The zones a person can choose, as (IANA name, what the button shows): Moscow time covers
 #: most of European Russia; the others are where many Tajik migrants work.
 TIMEZONES = (
-    ("Europe/Moscow", "Москва (UTC+3)"),
-    ("Europe/Samara", "Самара (UTC+4)"),
-    ("Asia/Yekaterinburg", "Екатеринбург (UTC+5)"),
-    ("Asia/Novosibirsk", "Новосибирск (UTC+7)"),
-    ("Asia/Krasnoyarsk", "Красноярск (UTC+7)"),
-    ("Asia/Irkutsk", "Иркутск (UTC+8)"),
-    ("Asia/Almaty", "Алматы (UTC+5)"),
-    ("Asia/Dushanbe", "Душанбе (UTC+5)"),
+    # TRANSLATORS: a time zone button (a city and its offset from UTC)
+    ("Europe/Moscow", N_("Moscow (UTC+3)")),
+    # TRANSLATORS: a time zone button
+    ("Europe/Samara", N_("Samara (UTC+4)")),
+    # TRANSLATORS: a time zone button
+    ("Asia/Yekaterinburg", N_("Yekaterinburg (UTC+5)")),
+    # TRANSLATORS: a time zone button
+    ("Asia/Novosibirsk", N_("Novosibirsk (UTC+7)")),
+    # TRANSLATORS: a time zone button
+    ("Asia/Krasnoyarsk", N_("Krasnoyarsk (UTC+7)")),
+    # TRANSLATORS: a time zone button
+    ("Asia/Irkutsk", N_("Irkutsk (UTC+8)")),
+    # TRANSLATORS: a time zone button
+    ("Asia/Almaty", N_("Almaty (UTC+5)")),
+    # TRANSLATORS: a time zone button
+    ("Asia/Dushanbe", N_("Dushanbe (UTC+5)")),
 )
 
 

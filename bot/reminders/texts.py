@@ -45,6 +45,12 @@ REGION_NAMES = dict(REGIONS)
 ZONE_NAMES = dict(TIMEZONES)
 
 
+def zone_name(t: Translator, timezone: str) -> str:
+    """A time zone as its button names it, in the reader's language."""
+    name = ZONE_NAMES.get(timezone)
+    return t.gettext(name) if name else timezone
+
+
 #: What a reminder is about, before its date ("Patent paid until 5 December 2026").
 KIND_NAMES = {
     # TRANSLATORS: followed by a date: "Patent paid until 5 December 2026"
@@ -136,7 +142,7 @@ def set_message(
 ) -> str:
     """The confirmation of a reminder, with when it will come."""
     date = format_date(due, t.language)
-    zone = ZONE_NAMES.get(timezone, timezone)
+    zone = zone_name(t, timezone)
     lines = []
     if took:
         lines.append(t.gettext("I read this as {date}.", date=date))
@@ -238,7 +244,7 @@ def list_message(t: Translator, rows: Iterable[tuple[str, dt.date]], timezone: s
         lines.append(t.gettext("Your reminders:"))
         lines += [f"• {kind_name(t, kind)} {format_date(due, t.language)}" for kind, due in rows]
     lines.append("")
-    zone = ZONE_NAMES.get(timezone, timezone)
+    zone = zone_name(t, timezone)
     lines.append(t.gettext("Reminders come at {hour}:00, {zone}.", hour=SEND_HOUR, zone=zone))
     return "\n".join(lines)
 

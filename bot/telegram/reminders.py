@@ -146,11 +146,12 @@ async def pressed(
             await _set_region(context, chat.id, t, region, now)
         case RemindZone(None):
             choices = tuple(
-                Choice(name, RemindZone(i), row="zones") for i, (_, name) in enumerate(TIMEZONES)
+                Choice(t.gettext(name), RemindZone(i), row="zones")
+                for i, (_, name) in enumerate(TIMEZONES)
             )
             await send_text(context.bot, chat.id, t.gettext("Which time zone are you in?"), choices)
         case RemindZone(index) if index is not None:
-            zone, name = TIMEZONES[index]
+            zone, name = TIMEZONES[index][0], t.gettext(TIMEZONES[index][1])
             async with db.session() as session:
                 n = await store.set_timezone(session, person.id, zone, now)
             message = t.gettext(

@@ -93,3 +93,9 @@ def test_a_patent_holder_is_told_the_stay_follows_the_patent() -> None:
     text = texts.stay_text(t, c, RULE)
     assert "your patent is paid until December 20, 2026" in text
     assert "over the limit" not in text
+
+
+def test_time_zones_are_named_in_the_readers_language() -> None:
+    assert "Маскав (UTC+3)" in texts.list_message(Translator("tg"), [], "Europe/Moscow")
+    assert "Москва (UTC+3)" in texts.list_message(Translator("ru"), [], "Europe/Moscow")
+    assert "Almaty (UTC+5)" in texts.list_message(Translator("en"), [], "Asia/Almaty")
