@@ -190,7 +190,9 @@ def cmd_kb_eval(args: argparse.Namespace) -> int:
     settings = _settings()
     setup_logging(settings.log_level, console_level="WARNING")
     split = "dev" if args.dev else "test"
-    sections_set = section_eval.SECTIONS_DEV if args.dev else section_eval.SECTIONS_TEST
+    sections_set: Path | tuple[Path, ...] = (
+        section_eval.SECTIONS_DEV if args.dev else section_eval.SECTIONS_TEST
+    )
     questions = evaluation.load_questions()
 
     async def job(make):  # type: ignore[no-untyped-def]

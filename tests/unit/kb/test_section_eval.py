@@ -12,7 +12,9 @@ from bot.kb.section_eval import SECTIONS_DEV, SECTIONS_TEST, load, topic_switche
 
 
 @pytest.mark.parametrize(
-    ("path", "split"), [(SECTIONS_DEV, "dev"), (SECTIONS_TEST, "test")], ids=["dev", "test"]
+    ("path", "split"),
+    [(SECTIONS_DEV[0], "dev"), (SECTIONS_DEV[1], "dev"), (SECTIONS_TEST, "test")],
+    ids=["dev", "dev-b", "test"],
 )
 def test_every_label_is_a_section_of_its_article(path: Path, split: str) -> None:
     data = load(path, split)
@@ -44,3 +46,13 @@ def test_each_split_takes_its_own_out_of_scope_sentences() -> None:
     assert not set(dev) & set(test)
     with pytest.raises(ValueError, match="unknown split"):
         load(SECTIONS_DEV, "train")
+
+
+def test_the_development_split_joins_its_files() -> None:
+    each = [load(path, "dev") for path in SECTIONS_DEV]
+    both = load(SECTIONS_DEV, "dev")
+    assert len(both.questions) == sum(len(d.questions) for d in each)
+    assert len(both.followups) == sum(len(d.followups) for d in each)
+    assert len(both.general) == sum(len(d.general) for d in each)
+    assert both.out_of_scope == each[0].out_of_scope
+    assert all(d.followups for d in each)
