@@ -15,8 +15,9 @@ import re
 from nlu_components.normalize import normalize
 
 #: A message starting with one of these continues the one before ("а если...", "a v Karagande?",
-#: "and for my wife?", "so I pay?", "тогда...").
-LEADING = frozenset(normalize("а анд со тогда потом").split())
+#: "and for my wife?", "so I pay?", "тогда...", "ва барои бачаҳо?", "и сколько?", "агар дер
+#: монам?").
+LEADING = frozenset(normalize("а анд со тогда потом ва и если агар").split())
 #: Pronouns and words of reference anywhere in the message: Russian, English, Tajik.
 REFERRING = frozenset(
     normalize(

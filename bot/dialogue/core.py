@@ -88,9 +88,9 @@ SWITCH_MIN_WORDS = 3
 FOLLOW_UP_MAX_WORDS = 6
 #: ...or of this many when the NLU agrees on the topic or cannot place the message ("can I get
 #: a new one in Moscow?")...
-FOLLOW_UP_MAX_WORDS_UNSURE = 10
+FOLLOW_UP_MAX_WORDS_UNSURE = 14
 #: ...unless the NLU is at least this sure it is about another topic (or out of scope)...
-FOLLOW_UP_NEW_TOPIC = 0.8
+FOLLOW_UP_NEW_TOPIC = 0.9
 #: ...and it is one when it names a country or matches a section of the topic this well
 #: (tuned on the development split with ``mrc kb tune-sections``; docs/nlu.md)...
 FOLLOW_UP_MIN_SCORE = 0.2
@@ -113,6 +113,10 @@ FOLLOW_UP_CUE_MARGIN: float | None = 0.2
 #: development split).
 UNSURE_SECTION_SCORE: float | None = 0.2
 UNSURE_SECTION_MIN_WORDS = 3
+#: When the NLU's two or three best topics are close (CLARIFY_MARGIN), a section of one of them
+#: that matches a question of UNSURE_SECTION_MIN_WORDS or more at least this well is the
+#: answer, instead of asking which topic (None: always ask).
+CLARIFY_SECTION_SCORE: float | None = 0.2
 #: At most this many of the topic's other sections are offered under a section answer.
 MAX_SECTION_BUTTONS = 8
 
@@ -366,10 +370,13 @@ def _follow_up(
     # After an answer the topic's own words name a section ("а развод?", "a alimenty?"):
     # only a message of nothing but request words ("tell me more") is not about one.
     best = ranked[0] if ranked else None
+    # The overview was just shown: a follow-up that is not a request for the topic as a whole
+    # ("патент?") asks for something in a section.
+    seen = conversation.last_section is None and not index.general(topic, text)
     if (
         best is not None
         and threshold <= best[1]
-        and best[1] > overview
+        and (best[1] > overview or seen)
         and not place_only
         and not index.request_only(text)
     ):
@@ -667,7 +674,9 @@ class Dialogue:
         sure = confidence >= MIN_CONFIDENCE
         if sure and top == "request_human":
             return self._hand_over(t, base)
-        if not (sure and top in SMALLTALK):
+        # Smalltalk only when it is sure ("спасибо"): a short question after an answer that the
+        # NLU half takes as a greeting ("a esli uzhe opozdal?") may still be a follow-up.
+        if not (top in SMALLTALK and confidence >= FOLLOW_UP_NEW_TOPIC):
             follow_up = _follow_up(index, text, top, confidence, conversation, named)
             if follow_up is not None:
                 topic, section = follow_up
@@ -716,6 +725,18 @@ class Dialogue:
             if n in TOPICS and c >= CANDIDATE_CONFIDENCE and confidence - c < CLARIFY_MARGIN
         ]
         if len(close) > 1:
+            # Two topics are close, but a detailed question matches a section of one of them
+            # this well: that section, rather than asking which topic (tuned on the development
+            # split; None: always ask).
+            found = index.best_of(close, text, country) if index is not None else None
+            if (
+                found is not None
+                and CLARIFY_SECTION_SCORE is not None
+                and detailed
+                and found[1] != OVERVIEW
+                and found[2] >= CLARIFY_SECTION_SCORE
+            ):
+                return await self._answer(t, found[0], base, country=country, section=found[1])
             return self._clarify(t, close, base)
         section = _section(index, top, text, country)
         return await self._answer(t, top, base, country=country, section=section)

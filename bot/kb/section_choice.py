@@ -63,6 +63,20 @@ REQUEST_WORDS = """
     the and for
     тавр хел каким образом how гирам гирем гирифтан кунам кунем кардан получить оформить
     сделать get obtain apply make need
+    нужно надо знать общем всё все обо всем general overview about should
+    занед занӣ мегӯед гӯед бигӯед ҳамааш ҳамаашро умуман
+"""
+
+#: Words that name no section: the places and people every article is about ("в России",
+#: "за границей", "для мигрантов", "dar borai muhojiron"). A request made of these, request
+#: words and the topic's own name is still a request for the overview ("расскажите про
+#: медосмотр и страховку для мигрантов", "Дар бораи ҳуқуқҳои коргар дар Русия гап занед").
+GENERIC_WORDS = """
+    россия россии россию рф русия русияро руссия russia
+    тоҷикистон таджикистан таджикистане tajikistan ватан ватанам home abroad
+    границей границу граница хориҷ хориҷа хориҷӣ мигрант мигранты мигрантов мигрантам
+    мигрантам муҳоҷир муҳоҷирон муҳоҷирони муҳоҷират migrant migrants коргар коргари
+    коргарон работник работников worker workers people одамон люди
 """
 _ENTITY = re.compile(r"\[([^\]]+)\](?:\{[^}]*\}|\([^)]*\))")
 Vector = dict[str, float]
@@ -215,7 +229,7 @@ class SectionIndex:
         information: "tell me about the patent", "регистратсия", "что такое запрет на въезд"."""
         names = self._names.get(topic, set())
         for word in normalize(question).split():
-            if len(word) < 4 or word in _REQUEST:
+            if len(word) < 4 or word in _REQUEST or word in _GENERIC:
                 continue
             if word.isdigit() or not any(_same_stem(word, name) for name in names):
                 return False
@@ -225,7 +239,11 @@ class SectionIndex:
         """The one topic a request names and nothing else ("расскажи про патент", "bozgasht
         ba vatan"): its name's words and request words only, at least one name word. None
         when no topic or several are named so."""
-        words = [w for w in normalize(question).split() if len(w) >= 4 and w not in _REQUEST]
+        words = [
+            w
+            for w in normalize(question).split()
+            if len(w) >= 4 and w not in _REQUEST and w not in _GENERIC
+        ]
         if not words:
             return None
         # Topics whose names hold every word, by how much of one of its names the words cover
@@ -243,8 +261,9 @@ class SectionIndex:
         return ranked[0][0]
 
     def request_only(self, question: str) -> bool:
-        """Whether ``question`` holds nothing but request words ("tell me more", "и?")."""
-        return all(len(w) < 4 or w in _REQUEST for w in normalize(question).split())
+        """Whether ``question`` holds nothing but request words ("tell me more", "и?"). Short
+        words count unless they say nothing ("who pays?", "пул чанд?" are questions)."""
+        return all(w in _REQUEST or w in _SHORT for w in normalize(question).split())
 
     def keys(self, topic: str) -> list[str]:
         """The topic's section keys, in article order (the overview excluded)."""
@@ -327,7 +346,18 @@ class SectionIndex:
         return Choice(ranked[0][0], ranked[0][1], tuple(ranked[:3]))
 
 
+#: Short words that say nothing on their own: conjunctions, prepositions, pronouns.
+SHORT_WORDS = """
+    а и в во на с со к ко у о об от до за из по не ни ли же бы да нет ну то это
+    ва ба дар аз то ки чи чӣ ин он ман ту мо шумо як ё ҳам боз ку
+    a an the is it to of in on at and or do i me my you we so too any some
+    как хел
+"""
 _REQUEST = frozenset(normalize(REQUEST_WORDS).split())
+_GENERIC = frozenset(normalize(GENERIC_WORDS).split())
+_SHORT = frozenset(normalize(SHORT_WORDS).split()) | frozenset(
+    w for w in normalize(REQUEST_WORDS + FILLER_WORDS).split() if len(w) < 4
+)
 _FILLER = frozenset(normalize(FILLER_WORDS).split())
 #: Two words share a stem when they agree on this many first letters (Tajik and Russian add
 #: endings: патент, патентро, патента).

@@ -26,6 +26,9 @@ from bot.kb.section_choice import Phrase, SectionIndex
         "can i do delivery in piter with it?",
         "они его отпустят?",
         "Дар Екатеринбург ҳам консулгарӣ ҳаст?",  # also
+        "ва барои бачаҳо чӣ?",  # Tajik "and"
+        "и сколько это стоит?",
+        "агар дер супорам?",  # "what if"
     ],
 )
 def test_words_that_refer_back(text: str) -> None:

@@ -64,6 +64,15 @@ ANSWERS: dict[str, Understood] = {
     ),
     "monthly payment": ([("work_patent", 0.3)], []),
     "how much is the monthly payment?": ([("entry_ban", 0.9)], []),
+    "a skolko platit?": ([("greet", 0.6)], []),
+    "hello": ([("greet", 0.95)], []),
+    "pay where?": ([("nlu_fallback", 0.3)], []),
+    "tell me everything about the patent for migrants in Russia": PATENT,
+    "how much is the monthly payment, patent or ban": (
+        [("work_patent", 0.5), ("entry_ban", 0.45)],
+        [],
+    ),
+    "patent or ban": ([("work_patent", 0.5), ("entry_ban", 0.45)], []),
 }
 
 
@@ -232,6 +241,46 @@ async def test_request_words_alone_or_another_subject_are_not_follow_ups() -> No
 async def test_without_a_previous_answer_a_short_message_is_not_a_follow_up() -> None:
     reply = await dialogue().respond("how much per month?", "en", "tg", Conversation())
     assert reply.action is Action.OUT_OF_SCOPE
+
+
+async def test_a_follow_up_the_nlu_half_takes_for_smalltalk_is_still_a_follow_up() -> None:
+    """Only a sure greeting or thanks is smalltalk after an answer: "a skolko platit?" read as
+    a greeting at 0.6 asks about the topic just answered."""
+    d, conversation = dialogue(), Conversation()
+    await d.respond("tell me about the patent", "en", "tg", conversation)
+    reply = await d.respond("a skolko platit?", "en", "tg", conversation)
+    assert (reply.action, reply.article, reply.section) == (Action.ANSWER, "work_patent", "payment")
+    hello = await d.respond("hello", "en", "tg", conversation)
+    assert hello.action is Action.SMALLTALK
+
+
+async def test_short_words_of_a_follow_up_count() -> None:
+    """ "pay where?" is made of short words, not of request words: after the overview it asks
+    for the section that matches best, even where the overview itself matches better."""
+    d, conversation = dialogue(), Conversation()
+    await d.respond("tell me about the patent", "en", "tg", conversation)
+    reply = await d.respond("pay where?", "en", "tg", conversation)
+    assert (reply.action, reply.article) == (Action.ANSWER, "work_patent")
+    assert reply.section in {"payment", "check"}
+
+
+async def test_a_request_about_a_topic_for_migrants_in_russia_is_general() -> None:
+    """Words every article is about (migrants, Russia) and request words ("everything") name
+    no section: the overview."""
+    reply = await dialogue().respond(
+        "tell me everything about the patent for migrants in Russia", "en"
+    )
+    assert (reply.article, reply.section) == ("work_patent", None)
+
+
+async def test_two_close_topics_and_a_matching_section_answer_without_asking() -> None:
+    """The NLU is torn between two topics, but a detailed question matches a section of one:
+    that section. A question with nothing to match still gets the choice of topics."""
+    d = dialogue()
+    reply = await d.respond("how much is the monthly payment, patent or ban", "en")
+    assert (reply.action, reply.article, reply.section) == (Action.ANSWER, "work_patent", "payment")
+    vague = await d.respond("patent or ban", "en")
+    assert vague.action is Action.CLARIFY
 
 
 class UrgentArticles(FakeArticles):
