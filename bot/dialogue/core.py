@@ -108,6 +108,9 @@ FOLLOW_UP_STAY_MARGIN: float | None = 0.0
 #: of the topic's sections matches it at least FOLLOW_UP_MIN_SCORE and no less than this much
 #: below the other topic's best (None: such words count for nothing).
 FOLLOW_UP_CUE_MARGIN: float | None = 0.2
+#: A follow-up's score for the section just shown is raised by this much (None: not at all;
+#: tuned on the development split).
+FOLLOW_UP_SHOWN_BONUS: float | None = 0.07
 #: When the NLU is unsure (under MIN_CONFIDENCE), a section of one of its three best topics
 #: that matches the message at least this well is the answer (None: never; tuned on the
 #: development split).
@@ -362,7 +365,15 @@ def _follow_up(
         return None
     scores = index.scores(topic, text, country)
     overview = dict(scores).get(OVERVIEW, 0.0)
-    ranked = [(k, v) for k, v in scores if k != OVERVIEW]
+    # A follow-up often stays with the section just shown ("and per month?" after the
+    # patent's payments, "а если опоздаю?" after the deadline): it gets a little more.
+    shown = conversation.last_section
+    bonus = FOLLOW_UP_SHOWN_BONUS or 0.0
+    ranked = sorted(
+        ((k, v + bonus if k == shown else v) for k, v in scores if k != OVERVIEW),
+        key=lambda kv: kv[1],
+        reverse=True,
+    )
     short = len(text.split()) <= FOLLOW_UP_MAX_WORDS
     threshold = (
         (FOLLOW_UP_WEAK_SCORE if short else FOLLOW_UP_LONG_SCORE) if weak else FOLLOW_UP_MIN_SCORE

@@ -267,6 +267,7 @@ GRID: dict[tuple[Any, str], list[float | None]] = {
     (policy, "FOLLOW_UP_STAY_MARGIN"): [None, 0.0],
     (policy, "FOLLOW_UP_CUE_MARGIN"): [None, 0.2],
     (policy, "CLARIFY_SECTION_SCORE"): [None, 0.2],
+    (policy, "FOLLOW_UP_SHOWN_BONUS"): [None, 0.07],
 }
 
 

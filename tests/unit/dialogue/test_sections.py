@@ -7,8 +7,9 @@ import json
 from typing import Any
 
 import httpx
+import pytest
 
-from bot.dialogue import Conversation, Dialogue
+from bot.dialogue import Conversation, Dialogue, core
 from bot.dialogue.core import Action
 from bot.dialogue.payloads import OpenSection, OpenTopic, ShowMore, Vote
 from bot.i18n import Translator
@@ -281,6 +282,19 @@ async def test_two_close_topics_and_a_matching_section_answer_without_asking() -
     assert (reply.action, reply.article, reply.section) == (Action.ANSWER, "work_patent", "payment")
     vague = await d.respond("patent or ban", "en")
     assert vague.action is Action.CLARIFY
+
+
+async def test_the_section_just_shown_is_favoured_by_its_bonus(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """FOLLOW_UP_SHOWN_BONUS is added to the shown section's score in a follow-up: without it
+    "where to check it?" after the payment is the check; with an overwhelming one, the payment."""
+    for bonus, expected in ((None, "check"), (1.0, "payment")):
+        monkeypatch.setattr(core, "FOLLOW_UP_SHOWN_BONUS", bonus)
+        d, conversation = dialogue(), Conversation()
+        await d.respond("how much is the monthly payment for the patent", "en", "tg", conversation)
+        reply = await d.respond("where to check it?", "en", "tg", conversation)
+        assert (reply.article, reply.section) == ("work_patent", expected)
 
 
 class UrgentArticles(FakeArticles):
