@@ -108,6 +108,12 @@ FOLLOW_UP_STAY_MARGIN: float | None = 0.0
 #: of the topic's sections matches it at least FOLLOW_UP_MIN_SCORE and no less than this much
 #: below the other topic's best (None: such words count for nothing).
 FOLLOW_UP_CUE_MARGIN: float | None = 0.2
+#: A question the NLU places in a topic with less than OVERRULE_CONFIDENCE goes to another
+#: topic's section that matches it at least OVERRULE_SCORE and this much better than anything
+#: in the NLU's topic (None: never; tuned on the development split).
+OVERRULE_MARGIN: float | None = 0.1
+OVERRULE_CONFIDENCE = 0.9
+OVERRULE_SCORE = 0.3
 #: A follow-up's score for the section just shown is raised by this much (None: not at all;
 #: tuned on the development split).
 FOLLOW_UP_SHOWN_BONUS: float | None = 0.07
@@ -330,6 +336,28 @@ def _stays(
     mine = max((v for k, v in index.scores(topic, text, country) if k != OVERVIEW), default=0.0)
     theirs = max((v for _, v in index.scores(top, text, country)), default=0.0)
     return mine >= FOLLOW_UP_MIN_SCORE and mine >= theirs + margin
+
+
+def _overruled(
+    index: SectionIndex, text: str, top: str, confidence: float, country: str | None
+) -> tuple[str, str] | None:
+    """``(topic, section)`` of another topic whose section matches a detailed question far
+    better than anything in the NLU's topic, when the NLU is not quite sure."""
+    if confidence >= OVERRULE_CONFIDENCE or OVERRULE_MARGIN is None:
+        return None
+    ranked = index.scores_all(text, country)
+    if not ranked:
+        return None
+    topic, key, score = ranked[0]
+    mine = max((v for t, _, v in ranked if t == top), default=0.0)
+    if (
+        topic != top
+        and key != OVERVIEW
+        and score >= OVERRULE_SCORE
+        and score >= mine + OVERRULE_MARGIN
+    ):
+        return topic, key
+    return None
 
 
 def _follow_up(
@@ -749,6 +777,13 @@ class Dialogue:
             ):
                 return await self._answer(t, found[0], base, country=country, section=found[1])
             return self._clarify(t, close, base)
+        if index is not None and detailed and OVERRULE_MARGIN is not None and top in TOPICS:
+            overruled = _overruled(index, text, top, confidence, country)
+            if overruled is not None:
+                urgent = HandOff.EMERGENCY if overruled[0] == "emergency_help" else None
+                return await self._answer(
+                    t, overruled[0], base, urgent, country=country, section=overruled[1]
+                )
         section = _section(index, top, text, country)
         return await self._answer(t, top, base, country=country, section=section)
 

@@ -264,10 +264,10 @@ class CachingNLU:
 GRID: dict[tuple[Any, str], list[float | None]] = {
     (policy, "FOLLOW_UP_MAX_WORDS_UNSURE"): [10, 14],
     (policy, "FOLLOW_UP_NEW_TOPIC"): [0.8, 0.9],
-    (policy, "FOLLOW_UP_STAY_MARGIN"): [None, 0.0],
     (policy, "FOLLOW_UP_CUE_MARGIN"): [None, 0.2],
     (policy, "CLARIFY_SECTION_SCORE"): [None, 0.2],
     (policy, "FOLLOW_UP_SHOWN_BONUS"): [None, 0.07],
+    (policy, "OVERRULE_MARGIN"): [None, 0.1],
 }
 
 

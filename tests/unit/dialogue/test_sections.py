@@ -74,6 +74,7 @@ ANSWERS: dict[str, Understood] = {
         [],
     ),
     "patent or ban": ([("work_patent", 0.5), ("entry_ban", 0.45)], []),
+    "how much is the monthly payment please": ([("entry_ban", 0.6)], []),
 }
 
 
@@ -295,6 +296,16 @@ async def test_the_section_just_shown_is_favoured_by_its_bonus(
         await d.respond("how much is the monthly payment for the patent", "en", "tg", conversation)
         reply = await d.respond("where to check it?", "en", "tg", conversation)
         assert (reply.article, reply.section) == ("work_patent", expected)
+
+
+async def test_a_section_of_another_topic_overrules_an_unsure_nlu() -> None:
+    """The NLU places a detailed question in a topic at 0.6, but a section of another topic
+    matches it far better than anything there: that section. At 0.9 the NLU's topic stands."""
+    d = dialogue()
+    reply = await d.respond("how much is the monthly payment please", "en")
+    assert (reply.article, reply.section) == ("work_patent", "payment")
+    sure = await d.respond("how much is the monthly payment?", "en")
+    assert sure.article == "entry_ban"
 
 
 class UrgentArticles(FakeArticles):
