@@ -47,6 +47,10 @@ MIN_SECTION_SCORE = 0.05
 OVERVIEW_BIAS = 0.0
 #: Character n-gram sizes (inside words padded with spaces).
 NGRAMS = (3, 4, 5, 6)
+#: The vectors of this many recent questions are kept (a message is scored several times).
+QUERY_CACHE = 256
+#: ...and their dot products with every vector for this many (they are large).
+DOTS_CACHE = 8
 #: Heading words count this many times in a section's text.
 HEADING_WEIGHT = 3
 
@@ -114,12 +118,6 @@ def _unit(counts: Counter[str], idf: dict[str, float]) -> Vector:
     return {g: v / norm for g, v in vector.items()} if norm else {}
 
 
-def _cosine(a: Vector, b: Vector) -> float:
-    if len(a) > len(b):
-        a, b = b, a
-    return sum(v * b.get(g, 0.0) for g, v in a.items())
-
-
 @dataclass(frozen=True, slots=True)
 class Phrase:
     """A sub-question a section answers."""
@@ -135,8 +133,6 @@ class _Section:
     country: str | None
     text: list[str] = field(default_factory=list)
     phrases: list[str] = field(default_factory=list)
-    text_vector: Vector = field(default_factory=dict)
-    phrase_vectors: list[Vector] = field(default_factory=list)
     #: The ids of its text's vector and its phrases' vectors in the postings.
     ids: list[int] = field(default_factory=list)
 
@@ -169,6 +165,8 @@ class SectionIndex:
         self.threshold = MIN_SECTION_SCORE if threshold is None else threshold
         self.overview_bias = OVERVIEW_BIAS if overview_bias is None else overview_bias
         self._topics: dict[str, dict[str, _Section]] = defaultdict(dict)
+        self._queries: dict[str, Vector] = {}
+        self._dotted: dict[str, dict[int, float]] = {}
         articles = list(articles)
         self._names: dict[str, set[str]] = defaultdict(set)
         self._titles: dict[str, list[set[str]]] = defaultdict(list)
@@ -206,23 +204,33 @@ class SectionIndex:
         n = max(n, 1)
         self._idf = {g: math.log((1 + n) / (1 + d)) + 1 for g, d in df.items()}
         # Postings (feature -> the vectors holding it and their weights, as compact arrays),
-        # to score a question against every vector at once (``scores_all``).
+        # to score a question against every vector at once; the vectors are not kept.
         ids: dict[str, array[int]] = defaultdict(lambda: array("i"))
         weights: dict[str, array[float]] = defaultdict(lambda: array("d"))
         count = 0
         for entries in self._topics.values():
             for entry in entries.values():
-                entry.text_vector = _unit(counted[" ".join(entry.text)], self._idf)
-                entry.phrase_vectors = [_unit(counted[p], self._idf) for p in entry.phrases]
-                entry.ids = list(range(count, count + 1 + len(entry.phrase_vectors)))
-                for vector_id, vector in zip(
-                    entry.ids, [entry.text_vector, *entry.phrase_vectors], strict=True
-                ):
+                vectors = [
+                    _unit(counted[text], self._idf)
+                    for text in (" ".join(entry.text), *entry.phrases)
+                ]
+                entry.ids = list(range(count, count + len(vectors)))
+                for vector_id, vector in zip(entry.ids, vectors, strict=True):
                     for gram, weight in vector.items():
                         ids[gram].append(vector_id)
                         weights[gram].append(weight)
                 count += len(entry.ids)
         self._postings = {gram: (ids[gram], weights[gram]) for gram in ids}
+
+    def _query(self, question: str) -> Vector:
+        """The question's vector, kept for the next calls: one message is scored several
+        times (its topic, a follow-up's topic, another topic's overruling section)."""
+        vector = self._queries.get(question)
+        if vector is None:
+            if len(self._queries) >= QUERY_CACHE:
+                self._queries.clear()
+            vector = self._queries[question] = _unit(features(question), self._idf)
+        return vector
 
     def general(self, topic: str, question: str) -> bool:
         """Whether ``question`` names only the topic (its title's words) and asks for
@@ -278,50 +286,61 @@ class SectionIndex:
         wanted = country or "russia"
         return [k for k, e in self._topics.get(topic, {}).items() if e.country in (None, wanted)]
 
-    def scores(
-        self, topic: str, question: str, country: str | None = None
-    ) -> list[tuple[str, float]]:
-        """Every candidate section of ``topic`` with its score, best first."""
-        query = _unit(features(question), self._idf)
-        if not query:
-            return []
-        ranked = []
-        for key in self.sections_for(topic, country):
-            entry = self._topics[topic][key]
-            text = _cosine(query, entry.text_vector)
-            similar = sorted((_cosine(query, v) for v in entry.phrase_vectors), reverse=True)
-            top = similar[:PHRASE_TOP_K]
-            phrase = sum(top) / len(top) if top else text
-            score = self.phrase_weight * phrase + (1 - self.phrase_weight) * text
-            ranked.append((key, score + self.overview_bias if key == OVERVIEW else score))
-        ranked.sort(key=lambda kv: kv[1], reverse=True)
-        return ranked
+    def _score(self, entry: _Section, dots: dict[int, float]) -> float:
+        text = dots.get(entry.ids[0], 0.0)
+        similar = sorted((dots.get(i, 0.0) for i in entry.ids[1:]), reverse=True)
+        top = similar[:PHRASE_TOP_K]
+        phrase = sum(top) / len(top) if top else text
+        score = self.phrase_weight * phrase + (1 - self.phrase_weight) * text
+        return score + self.overview_bias if entry.key == OVERVIEW else score
 
-    def scores_all(self, question: str, country: str | None = None) -> list[tuple[str, str, float]]:
-        """Every topic's candidate sections with their scores, ``(topic, section, score)``,
-        best first: the same scores as :meth:`scores`, computed once for all topics through
-        the postings (suggested replies rank every topic)."""
-        query = _unit(features(question), self._idf)
+    def _dots(self, question: str) -> dict[int, float] | None:
+        """The question's cosine with every vector that shares a feature with it, through the
+        postings; kept for the next few calls (one message is scored several times: its
+        topic, a follow-up's topic, another topic's overruling section). None: no features."""
+        dots = self._dotted.get(question)
+        if dots is not None:
+            return dots
+        query = self._query(question)
         if not query:
-            return []
-        dots: dict[int, float] = defaultdict(float)
+            return None
+        dots = defaultdict(float)
         for gram, weight in query.items():
             posting = self._postings.get(gram)
             if posting is not None:
                 for vector_id, other in zip(*posting, strict=True):
                     dots[vector_id] += weight * other
-        ranked = []
-        for topic in self._topics:
-            for key in self.sections_for(topic, country):
-                entry = self._topics[topic][key]
-                text = dots.get(entry.ids[0], 0.0)
-                similar = sorted((dots.get(i, 0.0) for i in entry.ids[1:]), reverse=True)
-                top = similar[:PHRASE_TOP_K]
-                phrase = sum(top) / len(top) if top else text
-                score = self.phrase_weight * phrase + (1 - self.phrase_weight) * text
-                ranked.append(
-                    (topic, key, score + self.overview_bias if key == OVERVIEW else score)
-                )
+        if len(self._dotted) >= DOTS_CACHE:
+            self._dotted.pop(next(iter(self._dotted)))
+        self._dotted[question] = dots
+        return dots
+
+    def scores(
+        self, topic: str, question: str, country: str | None = None
+    ) -> list[tuple[str, float]]:
+        """Every candidate section of ``topic`` with its score, best first."""
+        dots = self._dots(question)
+        if dots is None:
+            return []
+        ranked = [
+            (key, self._score(self._topics[topic][key], dots))
+            for key in self.sections_for(topic, country)
+        ]
+        ranked.sort(key=lambda kv: kv[1], reverse=True)
+        return ranked
+
+    def scores_all(self, question: str, country: str | None = None) -> list[tuple[str, str, float]]:
+        """Every topic's candidate sections with their scores, ``(topic, section, score)``,
+        best first: the same scores as :meth:`scores`, for all topics (suggested replies rank
+        every topic; an unsure NLU's topic may be overruled)."""
+        dots = self._dots(question)
+        if dots is None:
+            return []
+        ranked = [
+            (topic, key, self._score(self._topics[topic][key], dots))
+            for topic in self._topics
+            for key in self.sections_for(topic, country)
+        ]
         ranked.sort(key=lambda r: r[2], reverse=True)
         return ranked
 
