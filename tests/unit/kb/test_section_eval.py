@@ -56,3 +56,10 @@ def test_the_development_split_joins_its_files() -> None:
     assert len(both.general) == sum(len(d.general) for d in each)
     assert both.out_of_scope == each[0].out_of_scope
     assert all(d.followups for d in each)
+
+
+def test_the_tuning_grid_names_real_settings_and_holds_the_chosen_ones() -> None:
+    from bot.kb.section_eval import GRID
+
+    for (module, name), values in GRID.items():
+        assert getattr(module, name) in values, name
