@@ -331,6 +331,16 @@ async def test_an_urgent_section_keeps_the_emergency_numbers_first() -> None:
     assert "Report it to the police." not in reply.text
 
 
+async def test_an_emergency_section_that_overrules_the_nlu_still_escalates() -> None:
+    """The NLU places it elsewhere at 0.6 and never thinks of an emergency, but the emergency
+    article's section matches it far better: the emergency answer, handed to a person."""
+    text = "a relative is missing, report it to the police"
+    d = Dialogue(nlu_by_text({text: ([("work_patent", 0.6)], [])}), UrgentArticles())
+    reply = await d.respond(text, "en")
+    assert (reply.article, reply.section) == ("emergency_help", "missing")
+    assert reply.escalate
+
+
 async def test_a_long_section_comes_in_parts_that_stay_in_the_section() -> None:
     class Long(FakeArticles):
         BODY = "Intro.\n\n**Payment** {#payment}\n" + "\n".join(
