@@ -47,9 +47,8 @@ MIN_SECTION_SCORE = 0.05
 OVERVIEW_BIAS = 0.0
 #: Character n-gram sizes (inside words padded with spaces).
 NGRAMS = (3, 4, 5, 6)
-#: The vectors of this many recent questions are kept (a message is scored several times).
-QUERY_CACHE = 256
-#: ...and their dot products with every vector for this many (they are large).
+#: The dot products of this many recent questions with every vector are kept (a message is
+#: scored several times; they are large).
 DOTS_CACHE = 8
 #: Heading words count this many times in a section's text.
 HEADING_WEIGHT = 3
@@ -165,7 +164,6 @@ class SectionIndex:
         self.threshold = MIN_SECTION_SCORE if threshold is None else threshold
         self.overview_bias = OVERVIEW_BIAS if overview_bias is None else overview_bias
         self._topics: dict[str, dict[str, _Section]] = defaultdict(dict)
-        self._queries: dict[str, Vector] = {}
         self._dotted: dict[str, dict[int, float]] = {}
         articles = list(articles)
         self._names: dict[str, set[str]] = defaultdict(set)
@@ -221,16 +219,6 @@ class SectionIndex:
                         weights[gram].append(weight)
                 count += len(entry.ids)
         self._postings = {gram: (ids[gram], weights[gram]) for gram in ids}
-
-    def _query(self, question: str) -> Vector:
-        """The question's vector, kept for the next calls: one message is scored several
-        times (its topic, a follow-up's topic, another topic's overruling section)."""
-        vector = self._queries.get(question)
-        if vector is None:
-            if len(self._queries) >= QUERY_CACHE:
-                self._queries.clear()
-            vector = self._queries[question] = _unit(features(question), self._idf)
-        return vector
 
     def general(self, topic: str, question: str) -> bool:
         """Whether ``question`` names only the topic (its title's words) and asks for
@@ -301,7 +289,7 @@ class SectionIndex:
         dots = self._dotted.get(question)
         if dots is not None:
             return dots
-        query = self._query(question)
+        query = _unit(features(question), self._idf)
         if not query:
             return None
         dots = defaultdict(float)
