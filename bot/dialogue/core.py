@@ -767,11 +767,14 @@ class Dialogue:
             # Two topics are close, but a detailed question matches a section of one of them
             # this well: that section, rather than asking which topic (tuned on the development
             # split; None: always ask).
-            found = index.best_of(close, text, country) if index is not None else None
+            found = (
+                index.best_of(close, text, country)
+                if index is not None and detailed and CLARIFY_SECTION_SCORE is not None
+                else None
+            )
             if (
                 found is not None
                 and CLARIFY_SECTION_SCORE is not None
-                and detailed
                 and found[1] != OVERVIEW
                 and found[2] >= CLARIFY_SECTION_SCORE
             ):
