@@ -1,6 +1,7 @@
 """What is kept only for a while, deleted when its time is up: messages and closed tickets after
 the retention period (``MRC_MESSAGE_RETENTION_DAYS``), conversation memories after a day,
-reminders' dates a week after they pass (``bot.reminders.store.GRACE``).
+reminders' dates a week after they pass (``bot.reminders.store.GRACE``), the dashboard's record
+of reminders sent after ``SENT_KEPT``.
 
 Run at every start and every hour by the Telegram bot (each worker may run it: deleting twice
 deletes nothing more).

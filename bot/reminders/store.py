@@ -19,6 +19,8 @@ KINDS = ("patent", "registration", "stay")
 #: A reminder whose date has passed is kept this long (so "I paid" under the last message
 #: still works), then deleted with its date.
 GRACE = dt.timedelta(days=7)
+#: The dashboard's count of reminders sent (kind and time, no person) goes back this far.
+SENT_KEPT = dt.timedelta(days=400)
 
 
 @dataclass(frozen=True)
@@ -144,9 +146,12 @@ async def next_time(session: AsyncSession) -> dt.datetime | None:
 
 
 async def purge(session: AsyncSession, today: dt.date) -> int:
-    """Delete reminders whose date is more than GRACE in the past; return how many."""
+    """Delete reminders whose date is more than GRACE in the past, and the record of those
+    sent more than SENT_KEPT ago; return how many rows went."""
     result = await session.execute(delete(Reminder).where(Reminder.due < today - GRACE))
-    return int(result.rowcount or 0)  # type: ignore[attr-defined]
+    since = dt.datetime.combine(today - SENT_KEPT, dt.time(), tzinfo=dt.UTC)
+    sent = await session.execute(delete(ReminderSent).where(ReminderSent.sent_at < since))
+    return int(result.rowcount or 0) + int(sent.rowcount or 0)  # type: ignore[attr-defined]
 
 
 async def active(session: AsyncSession) -> dict[str, int]:

@@ -79,6 +79,23 @@ async def test_dates_are_kept_a_week_after_they_pass_then_deleted(session: Async
     assert await store.purge(session, DUE + store.GRACE + dt.timedelta(days=1)) == 1
 
 
+async def test_the_record_of_sent_reminders_is_kept_for_the_dashboard_then_deleted(
+    session: AsyncSession,
+) -> None:
+    today = dt.date(2027, 6, 1)
+    old = dt.datetime.combine(today - store.SENT_KEPT, dt.time(), tzinfo=dt.UTC)
+    session.add_all(
+        [
+            ReminderSent(kind="patent", sent_at=old - dt.timedelta(seconds=1)),
+            ReminderSent(kind="stay", sent_at=old),
+        ]
+    )
+    await session.flush()
+    assert await store.purge(session, today) == 1
+    left = (await session.scalars(select(ReminderSent.kind))).all()
+    assert "stay" in left and "patent" not in left
+
+
 async def test_staff_see_counts_only(session: AsyncSession) -> None:
     before = await store.active(session)
     user = await users.get_or_create(session, "telegram", "1007")
