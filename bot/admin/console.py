@@ -71,9 +71,10 @@ class Console:
             lstrip_blocks=True,
         )
 
-    @property
+    @functools.cached_property
     def hours(self) -> OfficeHours:
-        """The office hours operators answer in (what the promise to migrants counts)."""
+        """The office hours operators answer in (what the promise to migrants counts); read
+        from the settings once."""
         return OfficeHours(self.settings.office_hours, self.settings.holiday_dates)
 
     def share_knowledge(self, knowledge: KnowledgeBase) -> None:
