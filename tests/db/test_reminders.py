@@ -93,7 +93,8 @@ async def test_the_record_of_sent_reminders_is_kept_for_the_dashboard_then_delet
     await session.flush()
     assert await store.purge(session, today) == 1
     left = (await session.scalars(select(ReminderSent.kind))).all()
-    assert "stay" in left and "patent" not in left
+    assert "stay" in left
+    assert "patent" not in left
 
 
 async def test_staff_see_counts_only(session: AsyncSession) -> None:
