@@ -29,12 +29,13 @@ from bot.dialogue import core as policy
 from bot.nlu import NLUResult
 
 SECTIONS_TEST = PROJECT_DIR / "tests" / "nlu" / "test_sections.yml"
-#: The development split: the first set, and a second written later by other hands (specific
-#: and general questions by one, follow-ups by another) so that rules fitted to the first could
-#: be caught not generalising.
+#: The development split: the first set, and two written later by other hands (specific and
+#: general questions by one, follow-ups by another, for each) so that rules fitted to the
+#: earlier ones could be caught not generalising.
 SECTIONS_DEV = (
     PROJECT_DIR / "tests" / "nlu" / "dev" / "sections.yml",
     PROJECT_DIR / "tests" / "nlu" / "dev" / "sections_b.yml",
+    PROJECT_DIR / "tests" / "nlu" / "dev" / "sections_c.yml",
 )
 #: Sentences about other things (SIB-200, tg ru en): the dialogue must not answer them with an
 #: article. The development split tunes on the dev files; the held-out run reads the test ones.

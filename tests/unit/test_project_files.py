@@ -86,6 +86,7 @@ def held_out_texts() -> dict[str, str]:
         "tests/nlu/test_sections.yml",
         "tests/nlu/dev/sections.yml",
         "tests/nlu/dev/sections_b.yml",
+        "tests/nlu/dev/sections_c.yml",
         "tests/nlu/test_facts.yml",
     ):
         data = yaml.safe_load((PROJECT_DIR / name).read_text())
