@@ -103,6 +103,11 @@ FOLLOW_UP_LONG_SCORE = 0.1
 #: when one of its sections matches the message by this much more than anything in the other
 #: topic (None: never).
 FOLLOW_UP_STAY_MARGIN: float | None = 0.0
+#: A longer message (up to FOLLOW_UP_MAX_WORDS_UNSURE words) that the NLU places in another
+#: topic still continues the conversation's topic when one of its sections matches it at least
+#: this well and better than anything in the other topic ("гуфтанд контракти ҳарбӣ имзо кардан
+#: лозим, рост?" after a residence permit; None: never).
+FOLLOW_UP_STAY_LONG_SCORE: float | None = 0.3
 #: A short message that refers back (a pronoun, a possessive ending, a leading "and": see
 #: bot.dialogue.continuation) continues the topic even when the NLU is sure of another, if one
 #: of the topic's sections matches it at least FOLLOW_UP_MIN_SCORE and no less than this much
@@ -338,6 +343,19 @@ def _stays(
     return mine >= FOLLOW_UP_MIN_SCORE and mine >= theirs + margin
 
 
+def _stays_long(
+    index: SectionIndex, text: str, topic: str, top: str | None, country: str | None
+) -> bool:
+    """Whether a longer message the NLU places in ``top`` still continues ``topic``: one of
+    its sections matches it at least FOLLOW_UP_STAY_LONG_SCORE and better than anything in
+    ``top``."""
+    if FOLLOW_UP_STAY_LONG_SCORE is None or top not in TOPICS:
+        return False
+    mine = max((v for k, v in index.scores(topic, text, country) if k != OVERVIEW), default=0.0)
+    theirs = max((v for _, v in index.scores(top, text, country)), default=0.0)
+    return mine >= FOLLOW_UP_STAY_LONG_SCORE and mine > theirs
+
+
 def _overruled(
     index: SectionIndex, text: str, top: str, confidence: float, country: str | None
 ) -> tuple[str, str] | None:
@@ -376,9 +394,11 @@ def _follow_up(
     cued = FOLLOW_UP_CUE_MARGIN is not None and continues(text)
     weak = top == topic or top is None or confidence < MIN_CONFIDENCE or cued
     limit = FOLLOW_UP_MAX_WORDS_UNSURE if weak else FOLLOW_UP_MAX_WORDS
-    if index is None or topic not in TOPICS or len(text.split()) > limit:
+    if index is None or topic not in TOPICS or len(text.split()) > FOLLOW_UP_MAX_WORDS_UNSURE:
         return None
     country = conversation.country
+    if len(text.split()) > limit and not _stays_long(index, text, topic, top, country):
+        return None
     # A place and request words only ("what about Almaty?", "a v Karagande?"): the same
     # question about it, whatever the NLU makes of so few words.
     rest = without_places(text)

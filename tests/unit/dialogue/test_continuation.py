@@ -80,3 +80,32 @@ def test_out_of_scope_never_keeps_a_message_that_does_not_refer_back() -> None:
     idx = index()
     args = (idx, "fine weather for registering", "migration_registration", "out_of_scope")
     assert not core._stays(*args, cued=False, country=None)
+
+
+def test_a_longer_message_another_topic_claims_stays_when_matched_well_and_better() -> None:
+    """Past FOLLOW_UP_MAX_WORDS, a message the NLU places in another topic continues the
+    conversation's topic only when one of its sections matches it FOLLOW_UP_STAY_LONG_SCORE
+    and better than anything in the other topic."""
+    idx = index()
+    text = "what is the fine for registering late in the town"
+    assert len(text.split()) > core.FOLLOW_UP_MAX_WORDS
+    mine = idx.scores("migration_registration", text)[0][1]
+    theirs = idx.scores("police_fines", text)[0][1]
+    assert mine >= core.FOLLOW_UP_STAY_LONG_SCORE > 0  # type: ignore[operator]
+    assert mine > theirs
+    assert core._stays_long(idx, text, "migration_registration", "police_fines", None)
+    # The other way round, the conversation's topic matches worse: a question of its own.
+    assert not core._stays_long(idx, text, "police_fines", "migration_registration", None)
+    # Out of scope (not a topic) never keeps it.
+    assert not core._stays_long(idx, text, "migration_registration", "out_of_scope", None)
+
+
+def test_a_longer_follow_up_continues_the_conversation_through_the_stay_rule() -> None:
+    idx, conversation = index(), core.Conversation()
+    conversation.last_topic, conversation.last_section = "migration_registration", "fines"
+    text = "what is the fine for registering late in the town"
+    found = core._follow_up(idx, text, "police_fines", 0.95, conversation, None)
+    assert found == ("migration_registration", "fines")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(core, "FOLLOW_UP_STAY_LONG_SCORE", None)
+        assert core._follow_up(idx, text, "police_fines", 0.95, conversation, None) is None
