@@ -79,8 +79,9 @@ def held_out_texts() -> dict[str, str]:
     from bot.nlu.data import examples_in
 
     texts = {
-        e.text: "tests/nlu/test_nlu.yml"
-        for e in examples_in(PROJECT_DIR / "tests/nlu/test_nlu.yml")
+        e.text: name
+        for name in ("tests/nlu/test_nlu.yml", "tests/nlu/dev/out_of_scope.yml")
+        for e in examples_in(PROJECT_DIR / name)
     }
     for name in (
         "tests/nlu/test_sections.yml",

@@ -75,6 +75,9 @@ ANSWERS: dict[str, Understood] = {
     ),
     "patent or ban": ([("work_patent", 0.5), ("entry_ban", 0.45)], []),
     "how much is the monthly payment please": ([("entry_ban", 0.6)], []),
+    "book a table for two tonight": ([("work_patent", 0.55)], []),
+    "book a table for two tonight, sure": ([("work_patent", 0.65)], []),
+    "patent monthly payment": ([("work_patent", 0.55)], []),
 }
 
 
@@ -378,3 +381,20 @@ async def test_channels_that_can_notify_offer_reminders_under_the_patent() -> No
     assert stay is not None
     assert stay.payload == Remind("stay")
     assert remind_choice(EN, "entry_ban", None) is None
+
+
+async def test_a_topic_the_nlu_is_unsure_of_is_answered_only_when_its_article_matches() -> None:
+    """Under ANSWER_CHECK_CONFIDENCE, a topic whose article matches nothing of the message is
+    not answered with it ("book a table" half placed in patents): the bot says it is not sure
+    and offers what its search finds. A matching question, or a surer NLU, still gets it."""
+    d = dialogue()
+    unsure = await d.respond("book a table for two tonight", "en")
+    assert (unsure.action, unsure.article) == (Action.FALLBACK, None)
+    matching = await d.respond("patent monthly payment", "en")
+    assert (matching.action, matching.article) == (Action.ANSWER, "work_patent")
+    surer = await d.respond("book a table for two tonight, sure", "en")
+    assert (surer.action, surer.article) == (Action.ANSWER, "work_patent")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(core, "ANSWER_CHECK_CONFIDENCE", None)
+        unchecked = await d.respond("book a table for two tonight", "en")
+    assert unchecked.article == "work_patent"

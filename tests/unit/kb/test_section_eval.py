@@ -44,6 +44,12 @@ def test_each_split_takes_its_own_out_of_scope_sentences() -> None:
     assert dev
     assert test
     assert not set(dev) & set(test)
+    # Requests about other things: the untrained ones in development, CLINC150 held out.
+    dev_requests = load(SECTIONS_DEV, "dev").requests
+    test_requests = load(SECTIONS_TEST, "test").requests
+    assert len(dev_requests) >= 300
+    assert len(test_requests) == 1000
+    assert not set(dev_requests) & set(test_requests)
     with pytest.raises(ValueError, match="unknown split"):
         load(SECTIONS_DEV, "train")
 
