@@ -68,6 +68,7 @@ REQUEST_WORDS = """
     сделать get obtain apply make need
     нужно надо знать общем всё все обо всем general overview about should
     занед занӣ мегӯед гӯед бигӯед ҳамааш ҳамаашро умуман
+    бораш борааш ҳама ҳамаи чизҳо чизҳое чизҳоро донем донед everything things
 """
 
 #: Words that name no section: the places and people every article is about ("в России",

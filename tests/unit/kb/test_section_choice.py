@@ -67,7 +67,8 @@ def test_a_specific_question_gets_its_section(
 @pytest.mark.parametrize(
     "question", ["patent", "расскажи про патент", "tell me about the work patent",
                  "Патенти корӣ", "дар бораи патент маълумот диҳед", "патентро чӣ тавр гирам",
-                 "how do I get a work patent"],
+                 "how do I get a work patent", "патент, ҳамаи чизҳоро гӯед",
+                 "патент дар бораш маълумот", "everything about the patent"],
 )  # fmt: skip
 def test_a_general_question_gets_the_overview(index: SectionIndex, question: str) -> None:
     assert index.general("work_patent", question)
