@@ -345,9 +345,18 @@ def _stays(
     margin = FOLLOW_UP_STAY_MARGIN if margin is None else margin
     if margin is None or (top not in TOPICS and not cued):
         return False
-    mine = max((v for k, v in index.scores(topic, text, country) if k != OVERVIEW), default=0.0)
-    theirs = max((v for _, v in index.scores(top, text, country)), default=0.0)
-    return mine >= FOLLOW_UP_MIN_SCORE and mine >= theirs + margin
+    mine = _best(index, topic, text, country, overview=False)
+    return mine >= FOLLOW_UP_MIN_SCORE and mine >= _best(index, top, text, country) + margin
+
+
+def _best(
+    index: SectionIndex, topic: str, text: str, country: str | None, overview: bool = True
+) -> float:
+    """The best score of ``topic``'s sections for ``text`` (its overview counted or not)."""
+    return max(
+        (v for k, v in index.scores(topic, text, country) if overview or k != OVERVIEW),
+        default=0.0,
+    )
 
 
 def _stays_long(
@@ -358,9 +367,8 @@ def _stays_long(
     ``top``."""
     if FOLLOW_UP_STAY_LONG_SCORE is None or top not in TOPICS:
         return False
-    mine = max((v for k, v in index.scores(topic, text, country) if k != OVERVIEW), default=0.0)
-    theirs = max((v for _, v in index.scores(top, text, country)), default=0.0)
-    return mine >= FOLLOW_UP_STAY_LONG_SCORE and mine > theirs
+    mine = _best(index, topic, text, country, overview=False)
+    return mine >= FOLLOW_UP_STAY_LONG_SCORE and mine > _best(index, top, text, country)
 
 
 def _unsupported(
@@ -370,8 +378,7 @@ def _unsupported(
     matches the message (ANSWER_CHECK_*): likely a request about something else."""
     if ANSWER_CHECK_CONFIDENCE is None or confidence >= ANSWER_CHECK_CONFIDENCE or index is None:
         return False
-    best = max((v for _, v in index.scores(top, text, country)), default=0.0)
-    return best < ANSWER_CHECK_SCORE
+    return _best(index, top, text, country) < ANSWER_CHECK_SCORE
 
 
 def _overruled(
@@ -412,10 +419,11 @@ def _follow_up(
     cued = FOLLOW_UP_CUE_MARGIN is not None and continues(text)
     weak = top == topic or top is None or confidence < MIN_CONFIDENCE or cued
     limit = FOLLOW_UP_MAX_WORDS_UNSURE if weak else FOLLOW_UP_MAX_WORDS
-    if index is None or topic not in TOPICS or len(text.split()) > FOLLOW_UP_MAX_WORDS_UNSURE:
+    words = len(text.split())
+    if index is None or topic not in TOPICS or words > FOLLOW_UP_MAX_WORDS_UNSURE:
         return None
     country = conversation.country
-    if len(text.split()) > limit and not _stays_long(index, text, topic, top, country):
+    if words > limit and not _stays_long(index, text, topic, top, country):
         return None
     # A place and request words only ("what about Almaty?", "a v Karagande?"): the same
     # question about it, whatever the NLU makes of so few words.
@@ -440,7 +448,7 @@ def _follow_up(
         key=lambda kv: kv[1],
         reverse=True,
     )
-    short = len(text.split()) <= FOLLOW_UP_MAX_WORDS
+    short = words <= FOLLOW_UP_MAX_WORDS
     threshold = (
         (FOLLOW_UP_WEAK_SCORE if short else FOLLOW_UP_LONG_SCORE) if weak else FOLLOW_UP_MIN_SCORE
     )

@@ -239,8 +239,8 @@ def summary(result: dict[str, Any]) -> str:
         f"{result['switch_right']:.3f}",
         f"{result['out_of_scope']} sentences about other things answered with an article: "
         f"{result['out_of_scope_answered']:.3f}",
-        f"{result.get('requests', 0)} requests about other things answered with an article: "
-        f"{result.get('requests_answered', 0.0):.3f}",
+        f"{result['requests']} requests about other things answered with an article: "
+        f"{result['requests_answered']:.3f}",
         f"topic right {result['topic_right']:.3f}; per form: "
         + ", ".join(f"{k} {v:.2f}" for k, v in result["topic_per_form"].items()),
         "section right per form: "
